@@ -1,0 +1,3 @@
+from tpm_models.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Sub-commands of ``tpm``; one module each (see :mod:`tpm_models.cli`)."""

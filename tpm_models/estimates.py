@@ -1,0 +1,309 @@
+"""Three-point estimates and their vectorised samplers.
+
+A three-point estimate ``(low, likely, high)`` names a distribution:
+
+``pert``
+    Beta-PERT on ``[low, high]`` with mode ``likely`` and shape ``λ`` (default 4):
+    ``α = 1 + λ(likely − low)/(high − low)``, ``β = 1 + λ(high − likely)/(high − low)``,
+    mean ``(low + λ·likely + high)/(λ + 2)``, variance ``(mean − low)(high − mean)/(λ + 3)``.
+``triangular``
+    Triangular on ``[low, high]`` with mode ``likely``.
+``uniform``
+    Uniform on ``[low, high]`` (``likely`` is not used).
+``normal``
+    Normal with mean ``likely``; ``low`` and ``high`` are read as the 5th and 95th
+    percentiles, so σ = (high − low) / (2 · 1.6449).
+``lognormal``
+    Lognormal with median ``likely``; ``low`` and ``high`` are read as the 5th and 95th
+    percentiles of the log-spread, so σ_log = (ln high − ln low) / (2 · 1.6449). Needs low > 0.
+``fixed``
+    Always ``likely``.
+
+Sampling is by inverse CDF from uniforms, so Monte Carlo and Latin Hypercube sampling
+share one code path and correlation (Iman–Conover) can reorder samples afterwards.
+Beta-PERT is sampled through a per-shape inverse-CDF table (4,096 equal steps in
+probability, built by inverting the exact regularised incomplete beta function on a
+fine grid); this is several times faster than ``Generator.beta`` and its error is below
+1e-4 of the range everywhere but the outermost 1/4096 of each tail (tested).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Literal, Self
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from scipy import special
+
+__all__ = [
+    "DISTRIBUTIONS",
+    "Distribution",
+    "Estimate",
+    "RNGLike",
+    "SamplingMethod",
+    "as_generator",
+    "sample_estimates",
+    "sample_from_uniforms",
+    "uniforms",
+]
+
+Distribution = Literal["pert", "triangular", "uniform", "normal", "lognormal", "fixed"]
+DISTRIBUTIONS: tuple[str, ...] = ("pert", "triangular", "uniform", "normal", "lognormal", "fixed")
+SamplingMethod = Literal["monte_carlo", "latin_hypercube"]
+RNGLike = np.random.Generator | int | None
+FloatArray = npt.NDArray[np.float64]
+
+#: z such that Φ(z) = 0.95: ``low``/``high`` of normal and lognormal estimates are P5/P95.
+Z95 = 1.6448536269514722
+#: Steps of the PERT inverse-CDF table (in probability).
+_TABLE_STEPS = 4096
+#: Points of the fine x-grid the table is inverted from.
+_FINE_POINTS = 32769
+
+
+def as_generator(rng: RNGLike) -> np.random.Generator:
+    """Normalise ``rng`` (a Generator, a seed, or None) to a ``numpy.random.Generator``."""
+    return np.random.default_rng(rng)
+
+
+class Estimate(BaseModel):
+    """A three-point estimate with the distribution it stands for.
+
+    Examples
+    --------
+    >>> e = Estimate(low=2, likely=4, high=12)
+    >>> round(e.mean, 6)
+    5.0
+    >>> Estimate.fixed(3.0).variance
+    0.0
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    low: float = Field(allow_inf_nan=False)
+    likely: float = Field(allow_inf_nan=False)
+    high: float = Field(allow_inf_nan=False)
+    distribution: Distribution = "pert"
+    pert_lambda: float = Field(default=4.0, gt=0, le=1000, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if not (self.low <= self.likely <= self.high):
+            raise ValueError(
+                f"need low <= likely <= high, got {self.low:g}, {self.likely:g}, {self.high:g}"
+            )
+        if self.distribution == "lognormal" and self.low <= 0:
+            raise ValueError("a lognormal estimate needs low > 0")
+        return self
+
+    @classmethod
+    def fixed(cls, value: float) -> Estimate:
+        """A degenerate estimate: always ``value``."""
+        return cls(low=value, likely=value, high=value, distribution="fixed")
+
+    @property
+    def is_degenerate(self) -> bool:
+        """True when every draw equals ``likely``."""
+        if self.distribution == "fixed":
+            return True
+        return self.low == self.high
+
+    # --- analytic moments -------------------------------------------------------------
+    @property
+    def mean(self) -> float:
+        """Analytic mean of the distribution."""
+        a, m, c = self.low, self.likely, self.high
+        if self.is_degenerate:
+            return m
+        match self.distribution:
+            case "pert":
+                lam = self.pert_lambda
+                return (a + lam * m + c) / (lam + 2)
+            case "triangular":
+                return (a + m + c) / 3
+            case "uniform":
+                return (a + c) / 2
+            case "normal":
+                return m
+            case "lognormal":
+                mu, s = self._log_params()
+                return math.exp(mu + s * s / 2)
+        return m  # pragma: no cover - fixed handled above
+
+    @property
+    def variance(self) -> float:
+        """Analytic variance of the distribution."""
+        a, m, c = self.low, self.likely, self.high
+        if self.is_degenerate:
+            return 0.0
+        match self.distribution:
+            case "pert":
+                mean = self.mean
+                return (mean - a) * (c - mean) / (self.pert_lambda + 3)
+            case "triangular":
+                return (a * a + m * m + c * c - a * m - a * c - m * c) / 18
+            case "uniform":
+                return (c - a) ** 2 / 12
+            case "normal":
+                return ((c - a) / (2 * Z95)) ** 2
+            case "lognormal":
+                mu, s = self._log_params()
+                return math.expm1(s * s) * math.exp(2 * mu + s * s)
+        return 0.0  # pragma: no cover
+
+    @property
+    def std(self) -> float:
+        """Analytic standard deviation."""
+        return math.sqrt(self.variance)
+
+    def _log_params(self) -> tuple[float, float]:
+        return math.log(self.likely), (math.log(self.high) - math.log(self.low)) / (2 * Z95)
+
+    # --- quantiles and sampling -------------------------------------------------------
+    def ppf(self, q: npt.ArrayLike) -> FloatArray:
+        """Inverse CDF at probabilities ``q`` (vectorised)."""
+        u = np.asarray(q, dtype=np.float64)
+        row: FloatArray = sample_from_uniforms([self], u.reshape(1, -1))[0]
+        return row.reshape(u.shape)
+
+    def sample(
+        self, n_trials: int, rng: RNGLike = None, method: SamplingMethod = "monte_carlo"
+    ) -> FloatArray:
+        """Draw ``n_trials`` values (shape ``(n_trials,)``)."""
+        row: FloatArray = sample_estimates([self], n_trials, rng, method)[0]
+        return row
+
+
+def uniforms(
+    n_inputs: int, n_trials: int, rng: RNGLike = None, method: SamplingMethod = "monte_carlo"
+) -> FloatArray:
+    """Uniform(0, 1) draws of shape ``(n_inputs, n_trials)``, trials on the contiguous axis.
+
+    With ``method="latin_hypercube"`` each row hits each of the ``n_trials`` equal
+    strata of (0, 1) exactly once, in an independent random order per row.
+
+    Examples
+    --------
+    >>> u = uniforms(2, 4, rng=1, method="latin_hypercube")
+    >>> sorted((u[0] * 4).astype(int).tolist())
+    [0, 1, 2, 3]
+    """
+    gen = as_generator(rng)
+    if n_inputs < 0 or n_trials < 0:
+        raise ValueError("n_inputs and n_trials must be >= 0")
+    if method == "monte_carlo":
+        out: FloatArray = gen.random((n_inputs, n_trials))
+        return out
+    if method == "latin_hypercube":
+        strata = np.broadcast_to(np.arange(n_trials, dtype=np.float64), (n_inputs, n_trials))
+        order = gen.permuted(strata, axis=1)
+        lhs: FloatArray = (order + gen.random((n_inputs, n_trials))) / max(n_trials, 1)
+        return lhs
+    raise ValueError(f"unknown sampling method {method!r}")
+
+
+def sample_estimates(
+    estimates: Sequence[Estimate],
+    n_trials: int,
+    rng: RNGLike = None,
+    method: SamplingMethod = "monte_carlo",
+) -> FloatArray:
+    """Sample every estimate ``n_trials`` times: array of shape ``(len(estimates), n_trials)``.
+
+    Examples
+    --------
+    >>> x = sample_estimates([Estimate(low=1, likely=2, high=4), Estimate.fixed(5)], 1000, rng=7)
+    >>> x.shape
+    (2, 1000)
+    >>> bool(np.all(x[1] == 5.0))
+    True
+    """
+    u = uniforms(len(estimates), n_trials, rng, method)
+    return sample_from_uniforms(estimates, u, out=u)
+
+
+def sample_from_uniforms(
+    estimates: Sequence[Estimate], u: FloatArray, out: FloatArray | None = None
+) -> FloatArray:
+    """Map uniforms ``u`` (shape ``(len(estimates), n)``) through each row's inverse CDF.
+
+    ``out`` may be ``u`` itself to transform in place (saves one array's memory).
+    """
+    if u.ndim != 2 or u.shape[0] != len(estimates):
+        raise ValueError(f"u must have shape ({len(estimates)}, n), got {u.shape}")
+    result = np.empty_like(u) if out is None else out
+    groups: dict[str, list[int]] = {}
+    for i, e in enumerate(estimates):
+        key = "fixed" if e.is_degenerate else e.distribution
+        groups.setdefault(key, []).append(i)
+    for dist, rows_list in groups.items():
+        rows = np.asarray(rows_list, dtype=np.intp)
+        lo = np.array([estimates[i].low for i in rows_list])[:, None]
+        ml = np.array([estimates[i].likely for i in rows_list])[:, None]
+        hi = np.array([estimates[i].high for i in rows_list])[:, None]
+        uu = u[rows] if len(rows) != u.shape[0] else u
+        if dist == "fixed":
+            vals = np.broadcast_to(ml, uu.shape)
+        elif dist == "uniform":
+            vals = lo + (hi - lo) * uu
+        elif dist == "triangular":
+            vals = _triangular_ppf(uu, lo, ml, hi)
+        elif dist == "normal":
+            vals = ml + (hi - lo) / (2 * Z95) * special.ndtri(np.clip(uu, 1e-300, 1 - 1e-16))
+        elif dist == "lognormal":
+            sigma = (np.log(hi) - np.log(lo)) / (2 * Z95)
+            vals = ml * np.exp(sigma * special.ndtri(np.clip(uu, 1e-300, 1 - 1e-16)))
+        else:  # pert
+            lam = np.array([estimates[i].pert_lambda for i in rows_list])
+            shape_r = ((ml - lo) / (hi - lo))[:, 0]
+            table = _pert_tables(tuple(zip(lam.tolist(), shape_r.tolist(), strict=True)))
+            vals = lo + (hi - lo) * _table_lookup(table, uu)
+        if len(rows) == u.shape[0]:
+            result[...] = vals
+        else:
+            result[rows] = vals
+    return result
+
+
+def _triangular_ppf(u: FloatArray, a: FloatArray, m: FloatArray, c: FloatArray) -> FloatArray:
+    width = c - a
+    fc = (m - a) / width
+    left = a + np.sqrt(u * width * (m - a))
+    right = c - np.sqrt((1.0 - u) * width * (c - m))
+    return np.where(u < fc, left, right)
+
+
+def _table_lookup(table: FloatArray, u: FloatArray) -> FloatArray:
+    """Linear interpolation of per-row tables (rows, K+1) at uniforms u (rows, n)."""
+    k = table.shape[1] - 1
+    pos = u * k
+    idx = np.minimum(pos.astype(np.intp), k - 1)
+    frac = pos - idx
+    flat_idx = idx + (np.arange(table.shape[0], dtype=np.intp) * (k + 1))[:, None]
+    flat = table.ravel()
+    lo: FloatArray = flat[flat_idx]
+    hi = flat[flat_idx + 1]
+    lo += frac * (hi - lo)
+    return lo
+
+
+def _pert_tables(shapes: tuple[tuple[float, float], ...]) -> FloatArray:
+    """Stack the standardised PERT inverse-CDF tables for ``(λ, r)`` shapes."""
+    return np.stack([_pert_table(lam, round(r, 12)) for lam, r in shapes])
+
+
+@lru_cache(maxsize=8192)
+def _pert_table(lam: float, r: float) -> FloatArray:
+    """Standard Beta(1+λr, 1+λ(1−r)) quantiles at u = 0, 1/K, …, 1 (read-only)."""
+    alpha, beta = 1.0 + lam * r, 1.0 + lam * (1.0 - r)
+    x = np.linspace(0.0, 1.0, _FINE_POINTS)
+    cdf = special.betainc(alpha, beta, x)
+    q = np.linspace(0.0, 1.0, _TABLE_STEPS + 1)
+    table = np.interp(q, cdf, x)
+    table[0], table[-1] = 0.0, 1.0
+    table.setflags(write=False)
+    return table

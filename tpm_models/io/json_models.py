@@ -1,0 +1,72 @@
+"""Load JSON scenario files into pydantic models with located problems."""
+
+from __future__ import annotations
+
+import json
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from tpm_models.errors import InputError, Problem
+from tpm_models.io.tables import Source, _read_bytes, _source_name
+
+__all__ = ["load_json_model", "problems_from_validation_error"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _loc_to_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def problems_from_validation_error(
+    exc: ValidationError, source: str, row: int | None = None, prefix: str = ""
+) -> list[Problem]:
+    """Turn a pydantic ``ValidationError`` into located problems.
+
+    The ``column`` of each problem is the JSON path of the bad value
+    (e.g. ``options[0].lines[1].amount``).
+    """
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
+        path = _loc_to_path(loc)
+        if prefix:
+            path = f"{prefix}.{path}" if path != "(top level)" else prefix
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            msg = "is required but missing"
+        elif err["type"] == "extra_forbidden":
+            msg = "is not a known field (check the spelling)"
+        problems.append(Problem(source, msg, row, path))
+    return problems
+
+
+def load_json_model(source: Source, model: type[M], *, name: str | None = None) -> M:
+    """Read a JSON file and validate it as ``model``; every problem is reported at once."""
+    src = _source_name(source, name)
+    data = _read_bytes(source, src)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError.single(src, "the file is not UTF-8 text; save it as UTF-8 JSON") from None
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError.single(
+            src,
+            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+            row=exc.lineno,
+        ) from None
+    if not isinstance(payload, dict):
+        raise InputError.single(src, "the JSON must be an object ({...}) at the top level")
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        raise InputError(problems_from_validation_error(exc, src)) from None
