@@ -1,0 +1,40 @@
+"""Delivery forecast: "when will it be done / how many by then" from throughput (DESIGN §3.3).
+
+* :mod:`~tpm_models.delivery_forecast.throughput` — daily history, window, per-period samples;
+* :mod:`~tpm_models.delivery_forecast.jira` — Jira CSV exports and ``date,completed`` tables;
+* :mod:`~tpm_models.delivery_forecast.forecast` — inputs, the Monte Carlo engine, its result.
+"""
+
+from tpm_models.delivery_forecast.forecast import (
+    FAN_LEVELS,
+    HEADLINE_LEVELS,
+    Backlog,
+    BacklogRisk,
+    ForecastInputs,
+    ForecastResult,
+    ThroughputEstimate,
+    how_many_percentile,
+    period_end_dates,
+    periods_until,
+    simulate_forecast,
+    when_percentile,
+)
+from tpm_models.delivery_forecast.throughput import DailyThroughput, Period, period_samples
+
+__all__ = [
+    "FAN_LEVELS",
+    "HEADLINE_LEVELS",
+    "Backlog",
+    "BacklogRisk",
+    "DailyThroughput",
+    "ForecastInputs",
+    "ForecastResult",
+    "Period",
+    "ThroughputEstimate",
+    "how_many_percentile",
+    "period_end_dates",
+    "period_samples",
+    "periods_until",
+    "simulate_forecast",
+    "when_percentile",
+]
