@@ -1,5 +1,6 @@
 """Schedule risk: Monte Carlo over a task network (DESIGN.md §3.2)."""
 
+from tpm_models.schedule_risk.cpm import CpmResult, compute_cpm
 from tpm_models.schedule_risk.network import (
     Correlation,
     Dependency,
@@ -11,15 +12,22 @@ from tpm_models.schedule_risk.network import (
     network_issues,
     topological_order,
 )
+from tpm_models.schedule_risk.results import ScheduleResult, TaskStats
+from tpm_models.schedule_risk.simulate import simulate_schedule
 
 __all__ = [
     "Correlation",
+    "CpmResult",
     "Dependency",
     "NetworkIssue",
     "Risk",
     "ScheduleInputs",
+    "ScheduleResult",
     "Task",
+    "TaskStats",
+    "compute_cpm",
     "find_cycles",
     "network_issues",
+    "simulate_schedule",
     "topological_order",
 ]

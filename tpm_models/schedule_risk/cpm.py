@@ -1,0 +1,245 @@
+"""Critical path method (CPM) on a task network with FS/SS/FF/SF links and lags.
+
+The same forward and backward passes serve the deterministic schedule (one column) and the
+Monte Carlo engine (one column per trial): they work on arrays of shape ``(n_tasks, n)`` and
+loop over tasks in topological order, never over trials.
+
+Semantics (DESIGN.md §3.2): the project starts at day 0; a task with duration ``d`` starting at
+day ``s`` finishes at ``s + d``. With predecessor ``i``, lag ``L`` and successor duration
+``d_j``, the successor's early start is at least
+
+======  =========================
+``FS``  ``EF_i + L``
+``SS``  ``ES_i + L``
+``FF``  ``EF_i + L − d_j``
+``SF``  ``ES_i + L − d_j``
+======  =========================
+
+and never below 0 (a lead cannot pull a task before the project start). The backward pass
+mirrors these constraints; every late finish is capped at the project finish, so total float is
+never negative and the critical tasks (float ≈ 0) form at least one path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from tpm_models.schedule_risk.network import ScheduleInputs, topological_order
+
+__all__ = ["CpmResult", "compute_cpm"]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+FS, SS, FF, SF = 0, 1, 2, 3
+_CODES = {"FS": FS, "SS": SS, "FF": FF, "SF": SF}
+#: Relative tolerance on total float for "critical" (float ≤ tol · max(1, project finish)).
+FLOAT_TOLERANCE = 1e-9
+
+Link = tuple[int, int, float]  # (other task index, link code, lag_days)
+
+
+@dataclass(frozen=True)
+class CompiledNetwork:
+    """Index form of a network: predecessor and successor links per task, topological order."""
+
+    n_tasks: int
+    order: tuple[int, ...]
+    preds: tuple[tuple[Link, ...], ...]
+    succs: tuple[tuple[Link, ...], ...]
+    #: Tasks whose early start could fall below 0 without the clamp (leads, FF/SF links).
+    needs_clamp: tuple[bool, ...]
+
+
+def compile_network(inputs: ScheduleInputs) -> CompiledNetwork:
+    """Turn a validated network into index form (links as ``(task index, code, lag)``)."""
+    pos = inputs.task_index()
+    n = len(inputs.tasks)
+    preds: list[list[Link]] = [[] for _ in range(n)]
+    succs: list[list[Link]] = [[] for _ in range(n)]
+    for j, task in enumerate(inputs.tasks):
+        for dep in task.predecessors:
+            i = pos[dep.predecessor]
+            code = _CODES[dep.type]
+            preds[j].append((i, code, float(dep.lag_days)))
+            succs[i].append((j, code, float(dep.lag_days)))
+    clamp = tuple(any(c in (FF, SF) or lag < 0 for _, c, lag in p) for p in preds)
+    return CompiledNetwork(
+        n_tasks=n,
+        order=tuple(topological_order(inputs.tasks)),
+        preds=tuple(tuple(p) for p in preds),
+        succs=tuple(tuple(s) for s in succs),
+        needs_clamp=clamp,
+    )
+
+
+def forward_pass(
+    net: CompiledNetwork,
+    duration_days: FloatArray,
+    early_start: FloatArray,
+    early_finish: FloatArray,
+    rows: Sequence[int] | None = None,
+) -> None:
+    """Early start/finish in place, arrays ``(n_tasks, n)``; ``rows`` (topologically ordered)
+    limits the pass to those tasks (the others must already hold valid values)."""
+    d, es, ef = duration_days, early_start, early_finish
+    tmp = np.empty(d.shape[1:], dtype=d.dtype)
+    for j in net.order if rows is None else rows:
+        esj = es[j]
+        links = net.preds[j]
+        if not links:
+            esj.fill(0.0)
+        for k, (i, code, lag) in enumerate(links):
+            target = esj if k == 0 else tmp
+            src = ef[i] if code in (FS, FF) else es[i]
+            if code in (FF, SF):
+                np.subtract(src, d[j], out=target)
+                if lag:
+                    target += lag
+            elif lag:
+                np.add(src, lag, out=target)
+            else:
+                target[...] = src
+            if k:
+                np.maximum(esj, tmp, out=esj)
+        if net.needs_clamp[j]:
+            np.maximum(esj, 0.0, out=esj)
+        np.add(esj, d[j], out=ef[j])
+
+
+def backward_pass(
+    net: CompiledNetwork,
+    duration_days: FloatArray,
+    project_finish: FloatArray,
+    late_finish: FloatArray,
+) -> None:
+    """Late finish in place (``(n_tasks, n)``), capped at the project finish ``(n,)``."""
+    d, lf = duration_days, late_finish
+    tmp = np.empty(d.shape[1:], dtype=d.dtype)
+    for j in reversed(net.order):
+        lfj = lf[j]
+        lfj[...] = project_finish
+        for k, code, lag in net.succs[j]:
+            # constraint on j's finish implied by successor k's late dates
+            if code == FS:  # LS_k ≥ LF_j + L
+                np.subtract(lf[k], d[k], out=tmp)
+                tmp -= lag
+            elif code == SS:  # LS_k ≥ LS_j + L  ⇒  LF_j ≤ LS_k − L + d_j
+                np.subtract(lf[k], d[k], out=tmp)
+                tmp += d[j]
+                tmp -= lag
+            elif code == FF:  # LF_k ≥ LF_j + L
+                np.subtract(lf[k], lag, out=tmp)
+            else:  # SF: LF_k ≥ LS_j + L  ⇒  LF_j ≤ LF_k − L + d_j
+                np.subtract(lf[k], lag, out=tmp)
+                tmp += d[j]
+            np.minimum(lfj, tmp, out=lfj)
+
+
+@dataclass(frozen=True)
+class CpmResult:
+    """Deterministic CPM schedule. Arrays are in task order (``inputs.tasks``), in working days
+    from the project start (day 0).
+
+    Attributes
+    ----------
+    task_ids : tuple of str
+    early_start_days, early_finish_days, late_start_days, late_finish_days : ndarray
+        The four CPM dates of each task (days).
+    total_float_days : ndarray
+        Late finish − early finish (days, ≥ 0).
+    finish_days : float
+        Project finish = the latest early finish (days).
+    critical : ndarray of bool
+        Total float ≈ 0.
+    critical_path : list of str
+        Ids of the critical tasks in topological order.
+    """
+
+    task_ids: tuple[str, ...]
+    early_start_days: FloatArray
+    early_finish_days: FloatArray
+    late_start_days: FloatArray
+    late_finish_days: FloatArray
+    total_float_days: FloatArray
+    finish_days: float
+    critical: BoolArray
+    critical_path: list[str]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per task: id and the CPM dates, float and the critical flag."""
+        return pd.DataFrame(
+            {
+                "id": list(self.task_ids),
+                "early_start_days": self.early_start_days,
+                "early_finish_days": self.early_finish_days,
+                "late_start_days": self.late_start_days,
+                "late_finish_days": self.late_finish_days,
+                "total_float_days": self.total_float_days,
+                "critical": self.critical,
+            }
+        )
+
+
+def compute_cpm(inputs: ScheduleInputs, durations_days: Sequence[float] | None = None) -> CpmResult:
+    """Deterministic critical path schedule.
+
+    Parameters
+    ----------
+    inputs : ScheduleInputs
+        The network (risks and correlations are ignored here).
+    durations_days : sequence of float, optional
+        One duration per task (task order); default: each task's most-likely duration.
+
+    Examples
+    --------
+    >>> from tpm_models.estimates import Estimate
+    >>> from tpm_models.schedule_risk.network import Dependency, Task
+    >>> net = ScheduleInputs(tasks=(
+    ...     Task(id="A", duration=Estimate.fixed(3)),
+    ...     Task(id="B", duration=Estimate.fixed(2)),
+    ...     Task(id="C", duration=Estimate.fixed(4),
+    ...          predecessors=(Dependency(predecessor="A"), Dependency(predecessor="B"))),
+    ... ))
+    >>> cpm = compute_cpm(net)
+    >>> cpm.finish_days, cpm.critical_path, cpm.total_float_days.tolist()
+    (7.0, ['A', 'C'], [0.0, 1.0, 0.0])
+    """
+    net = compile_network(inputs)
+    n = net.n_tasks
+    if durations_days is None:
+        d = np.array([t.duration.likely for t in inputs.tasks], dtype=np.float64)
+    else:
+        d = np.asarray(durations_days, dtype=np.float64)
+        if d.shape != (n,):
+            raise ValueError(f"durations_days needs {n} values, got shape {d.shape}")
+        if not np.all(np.isfinite(d)) or np.any(d < 0):
+            raise ValueError("durations_days must be finite and >= 0")
+    d2 = d.reshape(n, 1)
+    es = np.empty((n, 1))
+    ef = np.empty((n, 1))
+    forward_pass(net, d2, es, ef)
+    finish = ef.max(axis=0)
+    lf = np.empty((n, 1))
+    backward_pass(net, d2, finish, lf)
+    total_float = (lf - ef)[:, 0]
+    tol = FLOAT_TOLERANCE * max(1.0, float(abs(finish[0])))
+    critical = total_float <= tol
+    total_float = np.where(critical, 0.0, total_float)
+    ids = tuple(t.id for t in inputs.tasks)
+    return CpmResult(
+        task_ids=ids,
+        early_start_days=es[:, 0].copy(),
+        early_finish_days=ef[:, 0].copy(),
+        late_start_days=(lf - d2)[:, 0].copy(),
+        late_finish_days=lf[:, 0].copy(),
+        total_float_days=total_float,
+        finish_days=float(finish[0]),
+        critical=critical,
+        critical_path=[ids[j] for j in net.order if critical[j]],
+    )
