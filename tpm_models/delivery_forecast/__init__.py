@@ -19,6 +19,12 @@ from tpm_models.delivery_forecast.forecast import (
     simulate_forecast,
     when_percentile,
 )
+from tpm_models.delivery_forecast.jira import (
+    JiraIssues,
+    read_history,
+    read_jira_csv,
+    read_throughput_table,
+)
 from tpm_models.delivery_forecast.throughput import DailyThroughput, Period, period_samples
 
 __all__ = [
@@ -29,12 +35,16 @@ __all__ = [
     "DailyThroughput",
     "ForecastInputs",
     "ForecastResult",
+    "JiraIssues",
     "Period",
     "ThroughputEstimate",
     "how_many_percentile",
     "period_end_dates",
     "period_samples",
     "periods_until",
+    "read_history",
+    "read_jira_csv",
+    "read_throughput_table",
     "simulate_forecast",
     "when_percentile",
 ]
