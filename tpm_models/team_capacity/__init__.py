@@ -1,0 +1,48 @@
+"""Team capacity: Monte Carlo staffing forecast vs demand, hiring funnel, hiring-plan solver.
+
+See :mod:`tpm_models.team_capacity.scenario` (inputs and conventions),
+:mod:`~tpm_models.team_capacity.simulate` (the engine), :mod:`~tpm_models.team_capacity.solver`
+(smallest / latest hiring plan, plan comparison) and :mod:`~tpm_models.team_capacity.funnel`.
+"""
+
+from tpm_models.team_capacity.scenario import (
+    SCHEMA_VERSION,
+    Backfill,
+    Backlog,
+    CapacityScenario,
+    DemandLine,
+    FunnelRates,
+    Hire,
+    PlanAlternative,
+    RosterLine,
+    SolverSettings,
+    load_scenario,
+    validate_scenario,
+)
+from tpm_models.team_capacity.simulate import (
+    TOTAL,
+    CapacityResult,
+    monthly_hazard,
+    ramp_factors,
+    simulate_capacity,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "TOTAL",
+    "Backfill",
+    "Backlog",
+    "CapacityResult",
+    "CapacityScenario",
+    "DemandLine",
+    "FunnelRates",
+    "Hire",
+    "PlanAlternative",
+    "RosterLine",
+    "SolverSettings",
+    "load_scenario",
+    "monthly_hazard",
+    "ramp_factors",
+    "simulate_capacity",
+    "validate_scenario",
+]
