@@ -405,7 +405,7 @@ class _Accumulator:
                 0.0,
             )
         spearman = np.clip(spearman, -1.0, 1.0)
-        ssi = np.where(sd_f > 0, crit * sd_d / sd_f if sd_f > 0 else 0.0, 0.0)
+        ssi = crit * sd_d / sd_f if sd_f > 0 else np.zeros_like(crit)
         pct = np.array([10.0, 50.0, 80.0, 90.0])
         finish_pct = self._hist_percentiles(pct)
         return TaskStats(
