@@ -12,6 +12,7 @@ rank correlation among input variables", Communications in Statistics B 11(3), 3
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -148,8 +149,10 @@ def impose_rank_correlation(
     """Reorder each row of ``samples`` (shape ``(k, n)``) to the target Spearman matrix.
 
     The marginals are untouched: ``np.sort(result, axis=1) == np.sort(samples, axis=1)``.
-    Raises ``ValueError`` for a matrix that is not a valid correlation matrix shape;
-    repair a non-PSD matrix first with :func:`check_correlation_matrix`.
+    Raises ``ValueError`` for a matrix of the wrong shape or that is not a correlation matrix
+    (asymmetric, diagonal ≠ 1, entries outside [-1, 1], not finite). A matrix that is not
+    positive semi-definite is repaired silently here; call :func:`check_correlation_matrix`
+    first to show its ``.warning`` to the user.
 
     Examples
     --------
@@ -164,23 +167,37 @@ def impose_rank_correlation(
     target = np.array(spearman, dtype=np.float64)
     if target.shape != (k, k):
         raise ValueError(f"correlation matrix must be {k}x{k}, got {target.shape}")
+    target = check_correlation_matrix(target).matrix  # raises for invalid matrices
     if k < 2 or n < 2:
         return x.copy()
     gen = as_generator(rng)
     pearson = _spearman_to_normal_pearson(target)
     np.fill_diagonal(pearson, 1.0)
     check = check_correlation_matrix(np.clip(pearson, -1.0, 1.0))
-    p_chol = np.linalg.cholesky(check.matrix)
+    p_factor = _factor(check.matrix)
     scores = special.ndtri(np.arange(1, n + 1) / (n + 1.0))
     s = np.empty((k, n))
     for i in range(k):
         s[i] = gen.permutation(scores)
-    # remove the sample correlation the random permutations happen to have
-    e = np.corrcoef(s)
-    e_chol = np.linalg.cholesky(e)
-    t = p_chol @ np.linalg.solve(e_chol, s)
+    # remove the sample correlation the random permutations happen to have (when n > k it
+    # is positive definite; otherwise skip the correction rather than fail)
+    with contextlib.suppress(np.linalg.LinAlgError):
+        s = np.linalg.solve(np.linalg.cholesky(np.corrcoef(s)), s)
+    t = p_factor @ s
     ranks_target = np.argsort(np.argsort(t, axis=1), axis=1)
     return np.take_along_axis(np.sort(x, axis=1), ranks_target, axis=1)
+
+
+def _factor(m: FloatArray) -> FloatArray:
+    """A matrix ``A`` with ``A @ A.T == m``: Cholesky, or an eigen-factor when ``m`` is singular
+    (e.g. a requested ρ of exactly ±1)."""
+    try:
+        chol: FloatArray = np.linalg.cholesky(m)
+        return chol
+    except np.linalg.LinAlgError:
+        w, v = np.linalg.eigh(m)
+        eig: FloatArray = (v * np.sqrt(np.clip(w, 0.0, None))).astype(np.float64)
+        return eig
 
 
 def spearman_matrix(samples: FloatArray) -> FloatArray:
