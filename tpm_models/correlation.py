@@ -192,7 +192,7 @@ def _factor(m: FloatArray) -> FloatArray:
     """A matrix ``A`` with ``A @ A.T == m``: Cholesky, or an eigen-factor when ``m`` is singular
     (e.g. a requested ρ of exactly ±1)."""
     try:
-        chol: FloatArray = np.linalg.cholesky(m)
+        chol: FloatArray = np.linalg.cholesky(m).astype(np.float64, copy=False)
         return chol
     except np.linalg.LinAlgError:
         w, v = np.linalg.eigh(m)
