@@ -5,6 +5,7 @@ See :mod:`tpm_models.team_capacity.scenario` (inputs and conventions),
 (smallest / latest hiring plan, plan comparison) and :mod:`~tpm_models.team_capacity.funnel`.
 """
 
+from tpm_models.team_capacity.funnel import funnel_counts, hiring_funnel
 from tpm_models.team_capacity.scenario import (
     SCHEMA_VERSION,
     Backfill,
@@ -26,6 +27,12 @@ from tpm_models.team_capacity.simulate import (
     ramp_factors,
     simulate_capacity,
 )
+from tpm_models.team_capacity.solver import (
+    HiringPlan,
+    PlanComparison,
+    compare_plans,
+    solve_hiring_plan,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -37,12 +44,18 @@ __all__ = [
     "DemandLine",
     "FunnelRates",
     "Hire",
+    "HiringPlan",
     "PlanAlternative",
+    "PlanComparison",
     "RosterLine",
     "SolverSettings",
+    "compare_plans",
+    "funnel_counts",
+    "hiring_funnel",
     "load_scenario",
     "monthly_hazard",
     "ramp_factors",
     "simulate_capacity",
+    "solve_hiring_plan",
     "validate_scenario",
 ]
