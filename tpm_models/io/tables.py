@@ -140,7 +140,7 @@ def read_table(
     """
     src = _source_name(source, name)
     data = _read_bytes(source, src)
-    if not data.strip(b" \t\r\n\ufeff"):
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise InputError.single(src, "the file is empty; it needs a header row and data rows")
     if data[:4] == b"PK\x03\x04":
         header, body = _excel_rows(data, src)
@@ -256,12 +256,11 @@ def _build_table(
             problems.add(f"column '{c}' appears twice; keep one", row=first_row - 1, column=c)
         elif c:
             positions.setdefault(c, i)
-    missing = [c for c in required if c not in positions]
-    if missing:
+    for m in (c for c in required if c not in positions):
         problems.add(
-            f"missing column(s) {', '.join(repr(m) for m in missing)}; the header must have "
-            f"{', '.join(required)}",
+            f"missing column '{m}'; the header must have {', '.join(required)}",
             row=first_row - 1,
+            column=m,
         )
     problems.raise_if_any()
     keep = [c for c in cols if c in known and positions.get(c) is not None]
@@ -435,8 +434,13 @@ def _safe_cell(value: str) -> str:
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """Formula-safe CSV (UTF-8 with BOM so Excel detects the encoding)."""
-    return neutralise_formulas(df).to_csv(index=False).encode("utf-8-sig")
+    """Formula-safe CSV (UTF-8 with BOM so Excel detects the encoding).
+
+    Rows end in CRLF (RFC 4180), so a cell holding a bare CR is quoted instead of splitting
+    its row.
+    """
+    text = neutralise_formulas(df).to_csv(index=False, lineterminator="\r\n")
+    return text.encode("utf-8-sig")
 
 
 def to_excel_bytes(sheets: pd.DataFrame | Mapping[str, pd.DataFrame]) -> bytes:
