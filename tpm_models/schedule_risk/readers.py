@@ -233,7 +233,7 @@ class _Parsed:
 
     source: str
     models: list[Any]
-    rows: list[int]
+    rows: list[int | None]  # None for MS Project XML tasks (no spreadsheet rows)
     ok: list[bool]
 
     def real(self) -> tuple[Any, ...]:
@@ -336,7 +336,7 @@ def _parse_tasks(table: Table, problems: ProblemCollector | None = None) -> _Par
             task = Task(id=placeholder_id, duration=Estimate.fixed(0.0), predecessors=tuple(deps))
         models.append(task)
         oks.append(row_ok)
-    return _Parsed(table.source, models, list(table.row_numbers), oks)
+    return _Parsed(table.source, models, list[int | None](table.row_numbers), oks)
 
 
 def _probability(p: RowParser, i: int) -> float | None:
@@ -370,7 +370,7 @@ def _parse_risks(table: Table, problems: ProblemCollector | None = None) -> _Par
     p = _row_parser(table, problems)
     models: list[Any] = []
     oks: list[bool] = []
-    rows: list[int] = []
+    rows: list[int | None] = []
     for i in range(len(table)):
         rid = p.text(i, "id")
         prob = _probability(p, i)
@@ -421,7 +421,7 @@ def _parse_correlations(table: Table, problems: ProblemCollector | None = None) 
     p = _row_parser(table, problems)
     models: list[Any] = []
     oks: list[bool] = []
-    rows: list[int] = []
+    rows: list[int | None] = []
     for i in range(len(table)):
         a = p.text(i, "task_a")
         b = p.text(i, "task_b")
@@ -641,6 +641,7 @@ def load_schedule(
     *,
     names: Mapping[str, str] | None = None,
     weekmask: str | None = None,
+    notes: list[str] | None = None,
 ) -> ScheduleInputs:
     """Read every schedule input and check them together; one ``InputError`` lists all problems.
 
@@ -657,6 +658,9 @@ def load_schedule(
         Display names by input (``{"tasks": "plan.csv", "risks": ...}``) for messages.
     weekmask : str, optional
         Working days Monday..Sunday, e.g. ``"1111100"`` (the default; MSPDI: the file's).
+    notes : list, optional
+        If given, the MS Project importer's notes (what was skipped, assumed or approximated)
+        are appended to it, for the page or CLI to show.
 
     Examples
     --------
@@ -673,7 +677,7 @@ def load_schedule(
     task_bytes = _read_bytes(tasks, task_name)
     tasks_p: _Parsed | None
     if _looks_like_xml(task_bytes, task_name):
-        tasks_p, calendar, file_start = _read_xml_tasks(task_bytes, task_name, problems)
+        tasks_p, calendar, file_start = _read_xml_tasks(task_bytes, task_name, problems, notes)
     else:
         tasks_p = _read_part("tasks", task_bytes, task_name, _parse_tasks, problems)
     risks_p = _read_part("risks", risks, names.get("risks"), _parse_risks, problems)
@@ -709,10 +713,20 @@ def load_schedule(
 
 
 def _read_xml_tasks(
-    data: bytes, name: str, problems: list[Problem]
+    data: bytes, name: str, problems: list[Problem], notes: list[str] | None
 ) -> tuple[_Parsed | None, WorkCalendar, dt.date | None]:
-    problems.append(Problem(name, "MS Project XML import is not available in this build yet"))
-    return None, WorkCalendar(), None
+    from tpm_models.schedule_risk.mspdi import read_mspdi
+
+    try:
+        project = read_mspdi(data, name=name)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None, WorkCalendar(), None
+    if notes is not None:
+        notes.extend(project.notes)
+    n = len(project.tasks)
+    parsed = _Parsed(name, list(project.tasks), [None] * n, [True] * n)
+    return parsed, project.calendar, project.start_date
 
 
 # --- DataFrames (the page's editable tables) -------------------------------------------------
