@@ -1,8 +1,303 @@
-"""Delivery forecast page (placeholder until its issue lands)."""
+"""Delivery forecast: when will the backlog be done, and how many items by a date?"""
 
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
 import streamlit as st
 
-from ui.common import coming_soon
+from tpm_models.charts.forecast import (
+    how_many_chart,
+    throughput_histogram,
+    throughput_run_chart,
+    when_chart,
+)
+from tpm_models.delivery_forecast import HEADLINE_LEVELS, JiraIssues
+from tpm_models.errors import InputError
+from ui import forecast as ui
+from ui.common import download_csv, escape_md, show_input_error
 
 st.title("Delivery forecast")
-coming_soon("Delivery forecast", "when will the backlog be done, and how much by a date?")
+st.caption(
+    "When will the backlog be done, and how many items by a date? A Monte Carlo forecast "
+    "that replays your team's past throughput thousands of times: no estimates needed."
+)
+
+# --- 1. history --------------------------------------------------------------------------------
+up_col, info_col = st.columns([3, 2])
+uploaded = up_col.file_uploader(
+    "Jira CSV export (or a `date,completed` table)",
+    type=["csv", "xlsx"],
+    key="fc_upload",
+    help="In Jira: Filters → Export → CSV (all fields or current fields). Needs the columns "
+    "Issue key, Issue Type, Status, Created and Resolved; other columns are ignored.",
+)
+if uploaded is not None:
+    data, source, is_sample = uploaded.getvalue(), uploaded.name, False
+else:
+    data, source, is_sample = ui.sample_bytes(), ui.SAMPLE_NAME, True
+
+loaded = None
+try:
+    loaded = ui.load_history(data, source)
+except InputError as err:
+    show_input_error(err, title=f"Could not read {source}")
+    info_col.warning(
+        "Fix the file and upload it again; your other inputs below are kept.",
+        icon=":material/edit_note:",
+    )
+
+if loaded is not None:
+    if isinstance(loaded, JiraIssues):
+        full = loaded.history()
+        facts = (
+            f"{loaded.total} issues, {loaded.resolved_count} resolved; "
+            f"{loaded.unresolved} unresolved skipped"
+        )
+    else:
+        full = loaded
+        facts = f"{full.total_items} items in a date,completed table"
+    label = "Sample data (a fictional team's Jira export)" if is_sample else "Your file"
+    info_col.info(
+        f"**{label}:** {escape_md(source)}  \n{facts}; history "
+        f"{ui.fmt_date(full.first_date)} – {ui.fmt_date(full.last_date)}."
+        + ("  \nUpload your own export on the left to replace it." if is_sample else ""),
+        icon=":material/dataset:",
+    )
+    fp = ui.fingerprint(data)
+    default_start = full.last_date + dt.timedelta(days=1)
+else:
+    fp = "none"
+    full = None
+    default_start = dt.date.today()
+
+# --- 2. inputs ---------------------------------------------------------------------------------
+with st.form("fc_form", border=True):
+    c1, c2, c3 = st.columns(3)
+    c1.markdown("**Throughput history**")
+    period = c1.radio(
+        "Forecast period",
+        ["day", "week"],
+        format_func=lambda p: "Working days (weekends skipped)" if p == "day" else "Weeks",
+        key="fc_period",
+        horizontal=True,
+    )
+    window = c1.selectbox("History window", list(ui.WINDOWS), key="fc_window")
+    window_range: object = None
+    issue_types: tuple[str, ...] | None = None
+    if full is not None:
+        window_range = c1.date_input(
+            "Custom range (used with 'Custom date range')",
+            value=(full.first_date, full.last_date),
+            min_value=full.first_date,
+            max_value=full.last_date,
+            key=f"fc_range_{fp}",
+        )
+        if isinstance(loaded, JiraIssues):
+            types = loaded.issue_types()
+            issue_types = tuple(
+                c1.multiselect("Issue types to count", types, default=types, key=f"fc_types_{fp}")
+            )
+    c2.markdown("**Backlog**")
+    b1, b2 = c2.columns(2)
+    backlog_low = b1.number_input(
+        "Items (low)", min_value=1, max_value=1_000_000, value=120, step=5, key="fc_backlog_low"
+    )
+    backlog_high = b2.number_input(
+        "Items (high)",
+        min_value=1,
+        max_value=1_000_000,
+        value=120,
+        step=5,
+        key="fc_backlog_high",
+        help="Same as low for a fixed count; higher for a range (uniform).",
+    )
+    s1, s2 = c2.columns(2)
+    split_low = s1.number_input(
+        "Split rate (low)", min_value=0.1, max_value=10.0, value=1.0, step=0.05, key="fc_split_lo"
+    )
+    split_high = s2.number_input(
+        "Split rate (high)",
+        min_value=0.1,
+        max_value=10.0,
+        value=1.0,
+        step=0.05,
+        key="fc_split_hi",
+        help="Items often split into several when worked on: 1.2 means 10 become 12.",
+    )
+    focus = c2.slider(
+        "Focus on this backlog (%)",
+        min_value=5,
+        max_value=100,
+        value=100,
+        step=5,
+        key="fc_focus",
+        help="Share of the team's throughput that goes to this backlog.",
+    )
+    c3.markdown("**Dates**")
+    start = c3.date_input("Start date", value=default_start, key=f"fc_start_{fp}")
+    target = c3.date_input(
+        "Target date (how many by then?)",
+        value=default_start + dt.timedelta(days=55),
+        key=f"fc_target_{fp}",
+    )
+    r1, r2 = c3.columns(2)
+    iterations = r1.selectbox(
+        "Trials", [1_000, 10_000, 50_000, 100_000], index=1, key="fc_iterations"
+    )
+    seed = r2.number_input("Seed", min_value=0, max_value=2**31 - 1, value=1, key="fc_seed")
+    with st.expander("Discovered work (optional risks)"):
+        risk_rows = st.data_editor(
+            pd.DataFrame(
+                {
+                    "name": pd.Series(dtype="str"),
+                    "probability": pd.Series(dtype="float"),
+                    "low_items": pd.Series(dtype="Int64"),
+                    "high_items": pd.Series(dtype="Int64"),
+                }
+            ),
+            num_rows="dynamic",
+            key="fc_risks",
+            column_config={
+                "name": st.column_config.TextColumn("Risk"),
+                "probability": st.column_config.NumberColumn(
+                    "Probability %", min_value=0, max_value=100
+                ),
+                "low_items": st.column_config.NumberColumn("Adds items (low)", min_value=0),
+                "high_items": st.column_config.NumberColumn("Adds items (high)", min_value=0),
+            },
+            width="stretch",
+        )
+    st.form_submit_button("Run forecast", type="primary", icon=":material/play_arrow:")
+
+if full is None or loaded is None:
+    st.stop()
+
+# --- 3. run ------------------------------------------------------------------------------------
+try:
+    win_start = win_end = None
+    if isinstance(window_range, tuple | list) and len(window_range) == 2:
+        win_start, win_end = window_range
+    elif window == "Custom date range":
+        raise InputError.single("History window", "pick both a start and an end date")
+    page = ui.PageInputs(
+        period=period,
+        window=window,
+        window_start=win_start,
+        window_end=win_end,
+        issue_types=issue_types,
+        backlog_low=int(backlog_low),
+        backlog_high=int(backlog_high),
+        split_low=float(split_low),
+        split_high=float(split_high),
+        focus_percent=float(focus),
+        start_date=start,
+        target_date=target,
+        iterations=int(iterations),
+        seed=int(seed),
+        risks=ui.risks_from_rows(risk_rows.to_dict("records")),
+    )
+    history = ui.history_of(loaded, page)
+    inputs = ui.forecast_inputs(history, page)
+    result = ui.run_forecast(inputs.model_dump_json(), page.iterations, page.seed)
+except InputError as err:
+    show_input_error(err, title="The inputs have problems")
+    st.stop()
+
+unit = ui.UNITS[period]
+per_period = history.per_period(period)
+
+# --- 4. answers --------------------------------------------------------------------------------
+st.subheader("Forecast")
+h1, h2 = st.columns(2)
+with h1.container(border=True):
+    st.markdown(f"#### {ui.headline_when(result)}")
+    st.caption(
+        f"to finish {ui.backlog_text(inputs)} starting {ui.fmt_date(ui.first_day(result))} · "
+        + " · ".join(
+            f"P{lv} {ui.fmt_date(result.when_date(lv))} ({result.when_periods_at(lv)} {unit})"
+            for lv in HEADLINE_LEVELS
+        )
+    )
+with h2.container(border=True):
+    st.markdown(f"#### {ui.headline_how_many(result)}")
+    st.caption(
+        f"{result.target_periods} {unit} from {ui.fmt_date(ui.first_day(result))} · "
+        + " · ".join(f"P{lv} {result.how_many_at(lv)} items" for lv in HEADLINE_LEVELS)
+        + f" · the backlog is done by then in {result.when_probability(target):.0%} of trials"
+    )
+st.info(
+    "How to read the percentages: “85% likely by a date” means at least 85% of the simulated "
+    "futures finished by then, so the P95 date is later than the P50 date; “85% likely at least "
+    "n items” means at least 85% of them finished n or more, so the P95 count is smaller than "
+    "the P50 count.",
+    icon=":material/info:",
+)
+
+tab_when, tab_many, tab_history = st.tabs(["When?", "How many?", "Throughput history"])
+with tab_when:
+    markers = [(f"P{lv}", result.when_date(lv)) for lv in HEADLINE_LEVELS]
+    st.altair_chart(
+        when_chart(
+            result.when_table(), markers, items_label=ui.backlog_text(inputs), deadline=target
+        ),
+        width="stretch",
+    )
+    st.dataframe(
+        ui.when_display(result),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Likelihood": st.column_config.ProgressColumn(
+                "Likelihood done by then", format="percent", min_value=0.0, max_value=1.0
+            ),
+            "Done by": st.column_config.DateColumn("Done by", format="ddd D MMM YYYY"),
+        },
+        height=280,
+    )
+with tab_many:
+    many_markers = [(f"P{lv}", result.how_many_at(lv)) for lv in HEADLINE_LEVELS]
+    assert inputs.backlog is not None
+    st.altair_chart(
+        how_many_chart(result.how_many_table(), many_markers, target=target),
+        width="stretch",
+    )
+    st.dataframe(
+        ui.how_many_display(result),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Likelihood": st.column_config.ProgressColumn(
+                "Likelihood of at least this many", format="percent", min_value=0.0, max_value=1.0
+            ),
+        },
+        height=280,
+    )
+with tab_history:
+    g1, g2 = st.columns([3, 2])
+    g1.altair_chart(throughput_run_chart(per_period, period), width="stretch")
+    g2.altair_chart(throughput_histogram(per_period, period), width="stretch")
+    st.caption(
+        f"Window: {ui.fmt_date(history.first_date)} – {ui.fmt_date(history.last_date)} "
+        f"({len(per_period)} {unit}, {history.total_items} items, "
+        f"mean {inputs.mean_throughput:.2f} items per {period}). "
+        "Items finished on a weekend or holiday count towards the next working day."
+    )
+
+d1, d2, _ = st.columns([1, 1, 2])
+with d1:
+    download_csv(
+        ui.results_frame(result),
+        "delivery-forecast-results.csv",
+        "Download results (CSV)",
+        key="fc_download_csv",
+    )
+d2.download_button(
+    "Download inputs (JSON)",
+    data=ui.inputs_json(inputs, page, source, page.iterations, page.seed),
+    file_name="delivery-forecast-inputs.json",
+    mime="application/json",
+    key="fc_download_json",
+    icon=":material/download:",
+)

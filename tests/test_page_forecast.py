@@ -1,0 +1,126 @@
+"""Delivery forecast page (AppTest): sample on first visit, headline = engine, located errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tpm_models.delivery_forecast import (
+    Backlog,
+    ForecastInputs,
+    period_samples,
+    read_jira_csv,
+    simulate_forecast,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = str(ROOT / "pages" / "delivery_forecast.py")
+SAMPLE = ROOT / "sample_data" / "forecast" / "jira-export.csv"
+
+
+def _fmt(d: dt.date) -> str:
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def _texts(at: AppTest) -> str:
+    return "\n".join(
+        [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    )
+
+
+def _engine(period: str, low: int, high: int, iterations: int, seed: int) -> tuple[str, str]:
+    history = read_jira_csv(SAMPLE).history()
+    start = history.last_date + dt.timedelta(days=1)
+    target = start + dt.timedelta(days=55)
+    res = simulate_forecast(
+        ForecastInputs(
+            throughput_per_period=period_samples(history, period),  # type: ignore[arg-type]
+            period=period,  # type: ignore[arg-type]
+            start_date=start,
+            backlog=Backlog(low_items=low, high_items=high),
+            target_date=target,
+        ),
+        iterations=iterations,
+        rng=seed,
+    )
+    return (
+        f"85% likely by {_fmt(res.when_date(85))}",
+        f"85% likely at least {res.how_many_at(85)} items by {_fmt(target)}",
+    )
+
+
+@pytest.fixture
+def at() -> AppTest:
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def test_sample_loads_on_first_visit_and_headline_matches_the_engine(at: AppTest) -> None:
+    text = _texts(at)
+    assert "Sample data" in text
+    assert "328 issues, 290 resolved; 38 unresolved skipped" in text
+    when, many = _engine("day", 120, 120, 10_000, 1)
+    headlines = [m.value for m in at.markdown if m.value.startswith("####")]
+    assert headlines == [f"#### {when}", f"#### {many}"]
+    assert "P95 count is smaller than the P50 count" in text
+
+
+def test_changed_inputs_rerun_and_still_match_the_engine(at: AppTest) -> None:
+    at.radio(key="fc_period").set_value("week")
+    at.number_input(key="fc_backlog_low").set_value(80)
+    at.number_input(key="fc_backlog_high").set_value(150)
+    at.number_input(key="fc_seed").set_value(7)
+    at.button[0].click()  # the form's submit button
+    at.run()
+    assert not at.exception
+    when, many = _engine("week", 80, 150, 10_000, 7)
+    headlines = [m.value for m in at.markdown if m.value.startswith("####")]
+    assert headlines == [f"#### {when}", f"#### {many}"]
+    assert "weeks" in _texts(at)
+
+
+def test_bad_upload_shows_located_errors_and_keeps_other_inputs(at: AppTest) -> None:
+    at.number_input(key="fc_backlog_low").set_value(77)
+    at.button[0].click()
+    at.run()
+    bad = b"Issue key,Issue Type,Status,Created,Resolved\nA-1,Bug,Done,,13/Jun/25 6:20 AM\n"
+    bad += b"A-2,Bug,Done,,not a date\nA-3,Bug,Done,yesterday,\n"
+    at.file_uploader(key="fc_upload").set_value(("broken.csv", bad, "text/csv"))
+    at.run()
+    assert not at.exception
+    errors = "\n".join(e.value for e in at.error)
+    assert "broken.csv:3:Resolved" in errors.replace("\\", "")
+    assert "broken.csv:4:Created" in errors.replace("\\", "")
+    assert at.number_input(key="fc_backlog_low").value == 77
+    assert not [m for m in at.markdown if m.value.startswith("####")]
+    # a good upload afterwards runs with the kept backlog
+    at.file_uploader(key="fc_upload").set_value(("ok.csv", SAMPLE.read_bytes(), "text/csv"))
+    at.run()
+    assert not at.exception
+    assert not at.error
+    assert "Your file" in _texts(at)
+    assert at.number_input(key="fc_backlog_low").value == 77
+
+
+def test_inconsistent_inputs_are_reported_not_crashed(at: AppTest) -> None:
+    at.number_input(key="fc_backlog_low").set_value(200)
+    at.number_input(key="fc_backlog_high").set_value(100)
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    assert "the high count must not be below the low count" in "\n".join(e.value for e in at.error)
+
+
+def test_issue_type_filter_changes_the_history(at: AppTest) -> None:
+    types = next(m for m in at.multiselect if m.label == "Issue types to count")
+    types.set_value(["Bug"])
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    history = read_jira_csv(SAMPLE).filter(issue_types=["Bug"]).history()
+    assert f"{history.total_items} items" in _texts(at)
