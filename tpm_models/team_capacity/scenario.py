@@ -233,7 +233,7 @@ class CapacityScenario(_Frozen):
     name: str | None = Field(default=None, max_length=120)
     start_month: Month
     months: int = Field(ge=1, le=120)
-    roles: tuple[RosterLine, ...] = Field(min_length=1)
+    roles: tuple[RosterLine, ...]
     attrition_annual: float = Field(default=0.0, ge=0, lt=1, allow_inf_nan=False)
     backfill: Backfill = Field(default_factory=lambda: Backfill(enabled=False))
     hires: tuple[Hire, ...] = ()
@@ -258,6 +258,13 @@ class CapacityScenario(_Frozen):
             raise ValueError(
                 f"unknown schema_version {v}; this version reads schema_version {SCHEMA_VERSION}"
             )
+        return v
+
+    @field_validator("roles")
+    @classmethod
+    def _some_roles(cls, v: tuple[RosterLine, ...]) -> tuple[RosterLine, ...]:
+        if not v:
+            raise ValueError("the roster needs at least one role line")
         return v
 
     @field_validator("time_to_hire_months")
