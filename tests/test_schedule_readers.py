@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tpm_models.errors import InputError
 from tpm_models.io.tables import to_csv_bytes, to_excel_bytes
@@ -457,3 +459,62 @@ def test_json_bad_files(text: str, fragment: str) -> None:
     with pytest.raises(InputError) as info:
         schedule_from_json(text)
     assert fragment in str(info.value)
+
+
+# --- more sources ------------------------------------------------------------------------------
+def test_excel_problems_carry_sheet_rows() -> None:
+    df = tasks_to_frame(read_tasks(GOOD_TASKS.encode())).astype(object)
+    df.loc[1, "high"] = "lots"
+    df.loc[2, "predecessors"] = "B:QQ"
+    with pytest.raises(InputError) as info:
+        read_tasks(to_excel_bytes(df), name="plan.xlsx")
+    got = [(p.source, p.row, p.column) for p in info.value.problems]
+    assert got == [("plan.xlsx", 3, "high"), ("plan.xlsx", 4, "predecessors")]
+
+
+class _Upload(io.BytesIO):
+    """Like Streamlit's UploadedFile: a binary file object with a ``name``."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        super().__init__(data)
+        self.name = name
+
+
+def test_uploaded_file_objects_are_named_in_problems() -> None:
+    with pytest.raises(InputError) as info:
+        load_schedule(
+            _Upload((TASK_HEADER + "A,,1,2,3,,Z\n").encode(), "my tasks.csv"),
+            risks=_Upload((RISK_HEADER + "R1,,0.5,1,2,3,days,A\n").encode(), "my risks.csv"),
+        )
+    assert [(p.source, p.row) for p in info.value.problems] == [("my tasks.csv", 2)]
+
+
+def test_read_tasks_accepts_ms_project_xml() -> None:
+    tasks = read_tasks(SAMPLE / "small_project.xml")
+    assert len(tasks) == 9
+    assert tasks == load_schedule(SAMPLE / "small_project.xml").tasks
+
+
+_ids = (
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-. ", min_size=1, max_size=8)
+    .map(str.strip)
+    .filter(bool)
+)
+_deps = st.lists(
+    st.builds(
+        Dependency,
+        predecessor=_ids,
+        type=st.sampled_from(["FS", "SS", "FF", "SF"]),
+        lag_days=st.one_of(
+            st.just(0.0),
+            st.integers(-20, 20).map(float),
+            st.floats(-30, 30, allow_nan=False).map(lambda x: round(x, 3)),
+        ),
+    ),
+    max_size=5,
+)
+
+
+@given(_deps)
+def test_predecessor_text_round_trips(deps: list[Dependency]) -> None:
+    assert parse_predecessors(format_predecessors(deps)) == tuple(deps)

@@ -522,7 +522,8 @@ def _table(source: Source, name: str | None, kind: str) -> Table:
 
 
 def read_tasks(source: Source, name: str | None = None) -> tuple[Task, ...]:
-    """Read a tasks CSV/xlsx and check its network (duplicates, unknown links, cycles).
+    """Read a tasks CSV/xlsx (or MS Project XML) and check its network (duplicates, unknown
+    links, cycles).
 
     Examples
     --------
@@ -531,7 +532,13 @@ def read_tasks(source: Source, name: str | None = None) -> tuple[Task, ...]:
     ...  for t in tasks]
     [('A', 2.1666666666666665, ''), ('B', 3.1666666666666665, 'A')]
     """
-    table = _table(source, name, "tasks")
+    src = name or _source_name(source, None)
+    data = _read_bytes(source, src)
+    if _looks_like_xml(data, src):
+        from tpm_models.schedule_risk.mspdi import read_mspdi
+
+        return read_mspdi(data, name=src).tasks
+    table = _table(data, src, "tasks")
     collector = ProblemCollector(table.source)
     parsed = _parse_tasks(table, collector)
     _check(collector, parsed)
