@@ -383,7 +383,7 @@ def test_frame_blank_rows_are_ignored_and_empty_tables_mean_none() -> None:
     df = pd.concat([df, pd.DataFrame([{c: None for c in df.columns}])], ignore_index=True)
     s = schedule_from_frames(
         df,
-        risks_to_frame([]),
+        pd.DataFrame([{"id": "", "probability": None, "tasks": "  "}]),
         pd.DataFrame(columns=["task_a", "task_b", "rho"]),
         start_date=dt.date(2027, 1, 4),
     )

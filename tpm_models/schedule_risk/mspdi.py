@@ -563,7 +563,7 @@ def read_mspdi(
                 continue
             if lag_format in _PERCENT_FORMATS:
                 percent += 1
-                lag_days = lag_raw / 100.0 * (days(pred) if pred.uid not in summaries else 0.0)
+                lag_days = lag_raw / 100.0 * days(pred)  # a summary stores its span too
             elif lag_format in _ELAPSED_FORMATS:
                 elapsed += 1
                 lag_days = lag_raw / 10.0 / 1440.0 * workdays_per_week / 7.0

@@ -900,7 +900,10 @@ def correlations_from_frame(
 
 
 def _has_rows(df: pd.DataFrame | None) -> bool:
-    return df is not None and len(df.columns) > 0 and len(df.dropna(how="all")) > 0
+    """Does the table have a row with anything typed in it?"""
+    if df is None or len(df.columns) == 0:
+        return False
+    return any(any(_cell_text(v) for v in row) for row in df.itertuples(index=False, name=None))
 
 
 def schedule_from_frames(
