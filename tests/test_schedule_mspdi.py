@@ -487,3 +487,9 @@ def test_stored_dates_keep_ms_project_times() -> None:
     assert finish is not None
     assert finish.time() == dt.time(17)
     assert np.isclose(p.minutes_per_day, 480)
+
+
+@pytest.mark.parametrize(("low", "high"), [(1.1, 1.5), (0.5, 0.9), (-0.1, 1.2)])
+def test_default_spread_must_bracket_the_duration(low: float, high: float) -> None:
+    with pytest.raises(ValueError, match="default_low"):
+        read_mspdi(SAMPLE, default_low=low, default_high=high)

@@ -498,6 +498,8 @@ def read_mspdi(
     >>> [(t.id, t.duration.likely, t.predecessors) for t in p.tasks][1]
     ('2', 5.0, (Dependency(predecessor='1', type='SS', lag_days=1.0),))
     """
+    if not (0 <= default_low <= 1 <= default_high and math.isfinite(default_high)):
+        raise ValueError("need 0 <= default_low <= 1 <= default_high (multiples of the duration)")
     src = _source_name(source, name)
     data = _read_bytes(source, src)
     root = _parse_xml(data, src)
