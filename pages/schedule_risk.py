@@ -28,14 +28,13 @@ ui.process_upload_queue()
 data: ui.DataSet = s["data"]
 
 # --- where the data comes from ------------------------------------------------------------------
-src_col, btn_col = st.columns([5, 1], vertical_alignment="center")
+src_col, btn_col = st.columns([3, 1], vertical_alignment="center")
 src_col.markdown(f":material/dataset: **Data:** {escape_md(data.label)}")
 btn_col.button(
     "Use sample project",
     on_click=ui.use_sample,
     icon=":material/restart_alt:",
     key="sched_use_sample",
-    width="stretch",
     help="Reload the bundled payments-platform migration and its default run settings.",
 )
 if s.get("load_error") is not None:
@@ -281,32 +280,33 @@ with st.container(border=True):
             delta=ui.vs_plan_text(view, q),
             delta_color="inverse",
             help=(
-                f"{q}% of trials finish on or before this date (day {days:.1f} from the "
-                f"start; standard error {se:.2f} days)."
+                f"{q}% of trials finish on or before this date (working day {days:.1f} from "
+                f"the start; standard error {se:.2f} days). The arrow: working days later "
+                "than the plan (CPM) finish."
             ),
         )
     m2 = st.columns(4)
     m2[0].metric(
-        "Chance of meeting the deadline" if view.deadline else "Chance of meeting the plan date",
-        ui.fmt_prob(view.deadline_probability if view.deadline else view.plan_probability),
+        "Chance by the deadline",
+        ui.fmt_prob(view.deadline_probability) if view.deadline else "no deadline",
         help=(
             f"Share of trials finishing on or before {ui.fmt_date(view.deadline)}."
             if view.deadline
-            else "Share of trials finishing on or before the plan (CPM) date."
+            else "Set a deadline in the run settings to see its chance."
         ),
     )
     m2[1].metric(
-        "Buffer needed for 80%",
+        "Buffer for 80%",
         ui.fmt_days(view.buffer_days[80]),
-        help="P80 finish minus the plan (CPM) finish, in working days.",
+        help="Working days to add to the plan (CPM) finish to be 80% sure: P80 − plan.",
     )
     m2[2].metric(
-        "Buffer needed for 90%",
+        "Buffer for 90%",
         ui.fmt_days(view.buffer_days[90]),
-        help="P90 finish minus the plan (CPM) finish, in working days.",
+        help="Working days to add to the plan (CPM) finish to be 90% sure: P90 − plan.",
     )
     m2[3].metric(
-        "Chance of the plan date",
+        "Chance by the plan date",
         ui.fmt_prob(view.plan_probability),
         help="How likely the single-point plan is — usually much less than people think.",
     )
@@ -379,7 +379,7 @@ else:
                 delta_color="inverse",
             )
             w[1].metric(
-                "Chance of meeting the deadline" if view.deadline else "Chance of the plan date",
+                "Chance by the deadline" if view.deadline else "Chance by the plan date",
                 ui.fmt_prob(cmp["after_probability"]),
                 delta=cmp["probability_delta_text"],
             )

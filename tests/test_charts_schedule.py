@@ -185,7 +185,7 @@ def test_s_curve_before_after_on_one_chart() -> None:
 def test_tornado_top_n_by_absolute_rho_with_labels() -> None:
     tasks = _tasks(40, True)
     spec = _check_common(charts.sensitivity_tornado(tasks, top=12))
-    assert "Spearman ρ with project finish" in _axis_titles(spec)
+    assert "Spearman ρ with the finish" in _axis_titles(spec)
     rows = next(iter(spec["datasets"].values()))
     assert len(rows) == 12
     expected = tasks["sensitivity"].abs().sort_values(ascending=False).head(12)
@@ -205,7 +205,7 @@ def test_risk_bar_ranked_in_days() -> None:
 
 def test_criticality_top_n_percent() -> None:
     spec = _check_common(charts.criticality_bar(_tasks(40, False), top=15))
-    assert "Criticality index (% of trials on the critical path)" in _axis_titles(spec)
+    assert "On the critical path (% of trials)" in _axis_titles(spec)
     rows = next(iter(spec["datasets"].values()))
     assert len(rows) == 15
     assert max(r["percent"] for r in rows) <= 100

@@ -748,13 +748,13 @@ def build_charts(view: ScheduleView) -> dict[str, Any]:
         "histogram": charts.finish_histogram(
             view.histogram,
             markers=markers,
-            subtitle=f"Share of {n} finishing on each date; dashed lines: P50, P80, deadline",
+            subtitle=f"Share of {n} finishing on each date",
         ),
         "s_curve": charts.s_curve(
             view.s_curve,
             points=_markers(view, (50, 80, 90)),
             deadline=view.deadline,
-            subtitle=f"Read across from a confidence to the date it buys ({n})",
+            subtitle="Read across from a confidence level to the date it buys",
         ),
         "tornado": charts.sensitivity_tornado(view.tasks, top=12),
         "criticality": charts.criticality_bar(view.tasks, top=12),
@@ -814,14 +814,14 @@ def fmt_prob(p: float | None) -> str:
 
 
 def fmt_days(x: float) -> str:
-    return f"{x:+.1f} working days" if abs(x) >= 0.05 else "0 working days"
+    return f"{x:.1f} days" if abs(x) >= 0.05 else "0 days"
 
 
 def vs_plan_text(view: ScheduleView, q: int) -> str | None:
     n = view.working_days_vs_plan.get(q)
     if n is None:
         return None
-    return f"{n:+d} working days vs plan"
+    return f"{n:+d} days vs plan"
 
 
 def headline_sentence(view: ScheduleView) -> str:
@@ -854,6 +854,7 @@ def results_csv(view: ScheduleView) -> bytes:
     """Percentiles then per-task metrics, as one formula-safe CSV (a ``table`` column says
     which)."""
     pct = _tidy_dates(view.percentiles).assign(table="percentiles")
+    pct["percentile"] = pct["percentile"].astype("Int64")
     tasks = _tidy_dates(view.tasks).assign(table="tasks")
     both = pd.concat([pct, tasks], ignore_index=True, sort=False)
     cols = ["table", *[c for c in both.columns if c != "table"]]

@@ -117,8 +117,11 @@ def _marker_frame(markers: Sequence[Marker], temporal: bool) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["label", "x", "text", "colour", "label_y"])
 
 
-def _rules(markers: Sequence[Marker], temporal: bool) -> list[alt.Chart]:
-    """Dashed vertical rules with staggered, coloured labels at the top of the plot."""
+def _rules(
+    markers: Sequence[Marker], temporal: bool, *, at_y: float | None = None
+) -> list[alt.Chart]:
+    """Dashed vertical rules with staggered, coloured labels at the top of the plot, or at the
+    data height ``at_y`` (e.g. low on a rising S-curve, where the plot is empty)."""
     if not markers:
         return []
     df = _marker_frame(markers, temporal)
@@ -137,10 +140,16 @@ def _rules(markers: Sequence[Marker], temporal: bool) -> list[alt.Chart]:
     # one text layer per marker, staggered down from the top so close markers stay readable
     texts = [
         alt.Chart(df.iloc[[k]])
-        .mark_text(align="left", dx=4, baseline="top", fontWeight="bold", fontSize=11)
+        .mark_text(
+            align="left",
+            dx=4,
+            baseline="top" if at_y is None else "bottom",
+            fontWeight="bold",
+            fontSize=11,
+        )
         .encode(
             x=alt.X(f"x:{t}"),
-            y=alt.value(int(df["label_y"].iloc[k])),
+            y=alt.value(int(df["label_y"].iloc[k])) if at_y is None else alt.datum(at_y),
             text="text:N",
             color=alt.Color("colour:N", scale=None),
         )
@@ -171,7 +180,7 @@ def finish_histogram(
     markers: Sequence[Marker] = (),
     title: str = "When will the project finish?",
     subtitle: str | None = None,
-    height: int = 300,
+    height: int = 340,
 ) -> alt.LayerChart:
     """Bars of the share of trials finishing in each bin (or on each date), with labelled rules.
 
@@ -250,7 +259,7 @@ def s_curve(
     deadline: object | None = None,
     title: str = "How likely is each finish date?",
     subtitle: str | None = None,
-    height: int = 320,
+    height: int = 360,
 ) -> alt.LayerChart:
     """Cumulative probability of finishing on or before each date (one line per scenario).
 
@@ -299,7 +308,7 @@ def s_curve(
         "percent:Q",
         title="Probability of finishing on or before (%)",
         scale=alt.Scale(domain=[0, 100]),
-        axis=alt.Axis(values=[0, 20, 40, 50, 60, 80, 90, 100]),
+        axis=alt.Axis(values=[0, 20, 40, 60, 80, 100]),
     )
     multi = len(named) > 1
     colour = (
@@ -360,14 +369,15 @@ def s_curve(
             )
         )
     if deadline is not None:
-        layers.extend(_rules([("Deadline", deadline)], temporal))
+        layers.extend(_rules([("Deadline", deadline)], temporal, at_y=4.0))
     chart = _layered(layers, height=height)
     return _titled(chart, title, subtitle)
 
 
 # --- horizontal bar charts ----------------------------------------------------------------------
 def _bar_height(n: int) -> int:
-    return max(120, ROW_PX * n + 40)
+    # Streamlit fits title and axes inside the height, so add room for them
+    return max(180, ROW_PX * n + 120)
 
 
 def sensitivity_tornado(
@@ -388,7 +398,7 @@ def sensitivity_tornado(
     --------
     >>> t = pd.DataFrame({"id": ["A", "B"], "name": ["Build", "Test"], "sensitivity": [0.8, 0.1]})
     >>> sensitivity_tornado(t).to_dict()["layer"][0]["encoding"]["x"]["title"]
-    'Spearman ρ with project finish'
+    'Spearman ρ with the finish'
     """
     df = tasks.copy()
     df["label"] = task_labels(df)
@@ -410,11 +420,13 @@ def sensitivity_tornado(
         if col in df:
             tip.append(alt.Tooltip(f"{col}:Q", title=name, format=fmt))
     base = alt.Chart(df).encode(
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y(
+            "label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240, labelOverlap=False)
+        ),
     )
     bars = base.mark_bar().encode(
         x=alt.X(
-            "sensitivity:Q", title="Spearman ρ with project finish", scale=alt.Scale(domain=domain)
+            "sensitivity:Q", title="Spearman ρ with the finish", scale=alt.Scale(domain=domain)
         ),
         color=alt.Color(
             "direction:N",
@@ -431,9 +443,7 @@ def sensitivity_tornado(
         x="sensitivity:Q", text=alt.Text("sensitivity:Q", format=".2f")
     )
     chart = _layered([bars, text], height=_bar_height(len(df)))
-    sub = subtitle or (
-        f"Top {len(df)} tasks by rank correlation of duration with finish (1 = moves it fully)"
-    )
+    sub = subtitle or (f"Top {len(df)} tasks by rank correlation of duration with the finish")
     return _titled(chart, title, sub)
 
 
@@ -471,7 +481,9 @@ def risk_contributions(
         if col in df:
             tip.append(alt.Tooltip(f"{col}:Q", title=name, format=fmt))
     base = alt.Chart(df).encode(
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+        y=alt.Y(
+            "label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240, labelOverlap=False)
+        )
     )
     hi = float(df["mean_delay_days"].max()) if len(df) else 1.0
     bars = base.mark_bar(color=PALETTE[1]).encode(
@@ -486,7 +498,7 @@ def risk_contributions(
         x="mean_delay_days:Q", text=alt.Text("mean_delay_days:Q", format=".1f")
     )
     chart = _layered([bars, text], height=_bar_height(len(df)))
-    sub = subtitle or "Mean delay to the project finish each risk causes, over all trials"
+    sub = subtitle or "Mean delay each risk adds to the project finish, over all trials"
     return _titled(chart, title, sub)
 
 
@@ -508,7 +520,7 @@ def criticality_bar(
     --------
     >>> t = pd.DataFrame({"id": ["A", "B"], "name": ["Build", "Test"], "criticality": [1.0, 0.4]})
     >>> criticality_bar(t).to_dict()["layer"][0]["encoding"]["x"]["title"]
-    'Criticality index (% of trials on the critical path)'
+    'On the critical path (% of trials)'
     """
     df = tasks.copy()
     df["label"] = task_labels(df)
@@ -516,12 +528,14 @@ def criticality_bar(
     df = df.sort_values("percent", ascending=False, kind="stable").head(top)
     order = df["label"].tolist()
     base = alt.Chart(df).encode(
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+        y=alt.Y(
+            "label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240, labelOverlap=False)
+        )
     )
     bars = base.mark_bar(color=PALETTE[3]).encode(
         x=alt.X(
             "percent:Q",
-            title="Criticality index (% of trials on the critical path)",
+            title="On the critical path (% of trials)",
             scale=alt.Scale(domain=[0, 112]),
             axis=alt.Axis(values=[0, 20, 40, 60, 80, 100]),
         ),
@@ -535,7 +549,7 @@ def criticality_bar(
         x="percent:Q", text=alt.Text("percent:Q", format=".0f")
     )
     chart = _layered([bars, text], height=_bar_height(len(df)))
-    sub = subtitle or f"Top {len(df)} tasks; 100 % = on the critical path in every trial"
+    sub = subtitle or f"Top {len(df)} tasks; 100 = critical in every trial"
     return _titled(chart, title, sub)
 
 
@@ -543,7 +557,7 @@ def criticality_bar(
 def probabilistic_gantt(
     tasks: pd.DataFrame,
     *,
-    max_tasks: int = 40,
+    max_tasks: int = 50,
     title: str = "When does each task finish?",
     subtitle: str | None = None,
 ) -> alt.LayerChart:
@@ -606,7 +620,12 @@ def probabilistic_gantt(
         tip.append(alt.Tooltip(f"{plan}:{t}", title="Plan (CPM) finish", format=fmt))
     if "criticality" in df:
         tip.append(alt.Tooltip("criticality:Q", title="Criticality", format=".0%"))
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=11))
+    y = alt.Y(
+        "label:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(labelLimit=240, labelOverlap=False, labelFontSize=11),
+    )
     base = alt.Chart(df).encode(y=y, tooltip=tip)
     bars = base.mark_bar(color=PALETTE[5], height=12, cornerRadius=2).encode(
         x=alt.X(f"{p10}:{t}", title=xtitle, axis=axis), x2=alt.X2(f"{p90}:{t}")
@@ -619,7 +638,7 @@ def probabilistic_gantt(
                 x=f"{plan}:{t}"
             )
         )
-    chart = _layered(layers, height=max(160, 18 * len(df) + 40))
+    chart = _layered(layers, height=max(220, 18 * len(df) + 130))
     shown = (
         f"{len(df)} of {n_all} tasks (most often critical), in network order"
         if n_all > len(df)
