@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -683,10 +684,11 @@ def apply_whatif(inputs: ScheduleInputs, table: pd.DataFrame) -> ScheduleInputs:
     )
 
 
-def whatif_key(inputs: ScheduleInputs) -> str:
-    """The what-if editor restarts when the risk register changes."""
+def whatif_key(inputs: ScheduleInputs, version: int | None = None) -> str:
+    """The what-if editor's key: it restarts when the data set or the risk register changes."""
     sig = "|".join(f"{r.id}={r.probability:g}" for r in inputs.risks)
-    return f"sched_whatif_{state()['version']}_{abs(hash(sig)) % 10**8}"
+    v = state()["version"] if version is None else version
+    return f"sched_whatif_{v}_{zlib.crc32(sig.encode('utf-8')):08x}"
 
 
 def compare(before: ScheduleView, after: ScheduleView) -> dict[str, Any]:
