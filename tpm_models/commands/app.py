@@ -41,7 +41,14 @@ def launch(streamlit_args: list[str]) -> int:
         return 2
     cmd = [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), *streamlit_args]
     # cwd = root so .streamlit/config.toml (the hardened server settings) applies
-    return subprocess.call(cmd, cwd=root)
+    if os.name == "posix":
+        # Become streamlit (exec) rather than wait for a child: Ctrl-C and a supervisor's
+        # SIGTERM then reach the server itself instead of orphaning it.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.chdir(root)
+        os.execv(sys.executable, cmd)
+    return subprocess.call(cmd, cwd=root)  # pragma: no cover - Windows
 
 
 def run(args: argparse.Namespace) -> int:
