@@ -257,3 +257,36 @@ def test_results_exports_are_formula_safe_and_complete(at: AppTest) -> None:
     wb = openpyxl.load_workbook(io.BytesIO(ui.results_excel(view)))
     assert wb.sheetnames == ["summary", "percentiles", "tasks", "risks"]
     assert wb["tasks"].max_row == len(inputs.tasks) + 1
+
+
+def test_ms_project_upload_shows_the_readers_notes(at: AppTest) -> None:
+    xml = (SAMPLE / "small_project.xml").read_bytes()
+    at.session_state[ui.UPLOAD_QUEUE_KEY] = [("tasks", "small_project.xml", xml)]
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, _errors(at)
+    assert "Uploaded: small_project.xml" in _markdown(at)
+    inputs = at.session_state[ui.STATE_KEY]["last_good"]
+    assert inputs.start_date == dt.date(2027, 1, 4)  # the file's project start
+    from tpm_models.schedule_risk.mspdi import read_mspdi
+
+    notes = read_mspdi(xml, name="small_project.xml").notes
+    shown = "\n".join(i.value for i in at.info).replace("\\", "")
+    for note in notes:
+        assert note.replace("\\", "") in shown
+
+
+def test_view_summary_and_chart_images() -> None:
+    result = simulate_schedule(_sample_inputs(), iterations=2_000, rng=3)
+    view = ui.build_view(result, ui.SAMPLE_DEADLINE)
+    assert view.summary.equals(result.summary())
+    assert view.deadline_probability == result.deadline_probability(ui.SAMPLE_DEADLINE)
+    assert len(view.histogram) <= 500
+    charts = ui.build_charts(view)
+    assert set(charts) == set(ui.CHART_TITLES)
+    png = ui.chart_image(charts["s_curve"], "png")
+    svg = ui.chart_image(charts["histogram"], "svg")
+    assert png is not None
+    assert png.startswith(b"\x89PNG")
+    assert svg is not None
+    assert b"<svg" in svg[:400]

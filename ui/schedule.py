@@ -341,6 +341,18 @@ def read_uploads(
             names=names,
         )
         notes = mspdi_notes(content, name) if is_xml else ()
+        if not is_xml and "holidays" not in files and current.holidays:
+            # a new task list keeps the holidays already set (MS Project brings its own)
+            from tpm_models.calendar import WorkCalendar
+
+            inputs = inputs.model_copy(
+                update={
+                    "calendar": WorkCalendar(
+                        weekmask=inputs.calendar.weekmask, holidays=current.holidays
+                    )
+                }
+            )
+            notes = (f"Kept the {len(current.holidays)} holidays already set (see Run settings).",)
         label = "Uploaded: " + ", ".join(v[0] for v in files.values())
         new_settings = (
             settings.model_copy(update={"start_date": inputs.start_date})
@@ -529,14 +541,50 @@ def _task_frame(result: Any) -> pd.DataFrame:
     return tasks
 
 
+def _summary(
+    result: Any, percentiles: pd.DataFrame, plan_days: float, plan_date: dt.date | None
+) -> pd.DataFrame:
+    """``ScheduleResult.summary()``'s rows, reusing the percentile table's standard errors."""
+    n = int(result.iterations)
+    mean, std = float(result.mean_days), float(result.std_days)
+    start = result.inputs.start_date
+    mean_date = result.inputs.calendar.finish_date(start, mean) if start else None
+    head = pd.DataFrame(
+        {
+            "statistic": ["deterministic", "mean", "std"],
+            "days": [plan_days, mean, std],
+            "date": [plan_date, mean_date, None],
+            "standard_error_days": [0.0, std / math.sqrt(n), math.nan],
+        }
+    )
+    rows = pd.DataFrame(
+        {
+            "statistic": [f"P{int(q)}" for q in percentiles["percentile"]],
+            "days": percentiles["finish_days"].astype(float),
+            "date": percentiles["finish_date"],
+            "standard_error_days": percentiles["standard_error_days"].astype(float),
+        }
+    )
+    return pd.concat([head, rows], ignore_index=True)
+
+
 def build_view(result: Any, deadline: dt.date | None) -> ScheduleView:
     """Reduce a ``ScheduleResult`` to the numbers and small frames the page shows."""
     inputs: ScheduleInputs = result.inputs
+    # standard errors cost O(trials) each: compute the percentile table once and reuse it
+    percentiles: pd.DataFrame = result.percentiles_table()
+    se_by_q = dict(
+        zip(
+            percentiles["percentile"].astype(int),
+            percentiles["standard_error_days"].astype(float),
+            strict=True,
+        )
+    )
     headline = {
         q: (
             float(result.percentile(q)),
             _date_or_none(result.finish_date(q)),
-            float(result.standard_error(q)),
+            float(se_by_q[q]) if q in se_by_q else float(result.standard_error(q)),
         )
         for q in (10, 50, 80, 90)
     }
@@ -576,8 +624,8 @@ def build_view(result: Any, deadline: dt.date | None) -> ScheduleView:
         s_curve=result.s_curve(),
         tasks=_task_frame(result),
         risks=result.risk_table(),
-        percentiles=result.percentiles_table(),
-        summary=result.summary(),
+        percentiles=percentiles,
+        summary=_summary(result, percentiles, plan_days, plan_date),
         critical_path=tuple(getattr(cpm, "critical_path", ()) or ()),
         working_days_vs_plan=vs_plan,
         warnings=tuple(str(w) for w in getattr(result, "warnings", ()) or ()),
