@@ -94,11 +94,6 @@ with st.form("fc_form", border=True):
             max_value=full.last_date,
             key=f"fc_range_{fp}",
         )
-        if isinstance(loaded, JiraIssues):
-            types = loaded.issue_types()
-            issue_types = tuple(
-                c1.multiselect("Issue types to count", types, default=types, key=f"fc_types_{fp}")
-            )
     c2.markdown("**Backlog**")
     b1, b2 = c2.columns(2)
     backlog_low = b1.number_input(
@@ -147,6 +142,17 @@ with st.form("fc_form", border=True):
         "Trials", [1_000, 10_000, 50_000, 100_000], index=1, key="fc_iterations"
     )
     seed = r2.number_input("Seed", min_value=0, max_value=2**31 - 1, value=1, key="fc_seed")
+    if full is not None and isinstance(loaded, JiraIssues):
+        types = loaded.issue_types()
+        issue_types = tuple(
+            st.multiselect(
+                "Issue types to count as throughput",
+                types,
+                default=types,
+                key=f"fc_types_{fp}",
+                help="Only resolved issues of these types count as finished items.",
+            )
+        )
     with st.expander("Discovered work (optional risks)"):
         risk_rows = st.data_editor(
             pd.DataFrame(
@@ -210,23 +216,6 @@ per_period = history.per_period(period)
 
 # --- 4. answers --------------------------------------------------------------------------------
 st.subheader("Forecast")
-h1, h2 = st.columns(2)
-with h1.container(border=True):
-    st.markdown(f"#### {ui.headline_when(result)}")
-    st.caption(
-        f"to finish {ui.backlog_text(inputs)} starting {ui.fmt_date(ui.first_day(result))} · "
-        + " · ".join(
-            f"P{lv} {ui.fmt_date(result.when_date(lv))} ({result.when_periods_at(lv)} {unit})"
-            for lv in HEADLINE_LEVELS
-        )
-    )
-with h2.container(border=True):
-    st.markdown(f"#### {ui.headline_how_many(result)}")
-    st.caption(
-        f"{result.target_periods} {unit} from {ui.fmt_date(ui.first_day(result))} · "
-        + " · ".join(f"P{lv} {result.how_many_at(lv)} items" for lv in HEADLINE_LEVELS)
-        + f" · the backlog is done by then in {result.when_probability(target):.0%} of trials"
-    )
 st.info(
     "How to read the percentages: “85% likely by a date” means at least 85% of the simulated "
     "futures finished by then, so the P95 date is later than the P50 date; “85% likely at least "
@@ -234,14 +223,20 @@ st.info(
     "the P50 count.",
     icon=":material/info:",
 )
-
-tab_when, tab_many, tab_history = st.tabs(["When?", "How many?", "Throughput history"])
-with tab_when:
+col_when, col_many = st.columns(2)
+with col_when:
+    with st.container(border=True):
+        st.markdown(f"#### {ui.headline_when(result)}")
+        st.caption(
+            f"to finish {ui.backlog_text(inputs)} starting {ui.fmt_date(ui.first_day(result))} · "
+            + " · ".join(
+                f"P{lv} {ui.fmt_date(result.when_date(lv))} ({result.when_periods_at(lv)} {unit})"
+                for lv in HEADLINE_LEVELS
+            )
+        )
     markers = [(f"P{lv}", result.when_date(lv)) for lv in HEADLINE_LEVELS]
     st.altair_chart(
-        when_chart(
-            result.when_table(), markers, items_label=ui.backlog_text(inputs), deadline=target
-        ),
+        when_chart(result.when_table(), markers, items_label=ui.backlog_text(inputs)),
         width="stretch",
     )
     st.dataframe(
@@ -250,15 +245,21 @@ with tab_when:
         width="stretch",
         column_config={
             "Likelihood": st.column_config.ProgressColumn(
-                "Likelihood done by then", format="percent", min_value=0.0, max_value=1.0
+                "Likelihood", format="percent", min_value=0.0, max_value=1.0
             ),
             "Done by": st.column_config.DateColumn("Done by", format="ddd D MMM YYYY"),
         },
-        height=280,
+        height=250,
     )
-with tab_many:
+with col_many:
+    with st.container(border=True):
+        st.markdown(f"#### {ui.headline_how_many(result)}")
+        st.caption(
+            f"{result.target_periods} {unit} from {ui.fmt_date(ui.first_day(result))} · "
+            + " · ".join(f"P{lv} {result.how_many_at(lv)} items" for lv in HEADLINE_LEVELS)
+            + f" · the backlog is done by then in {result.when_probability(target):.0%} of trials"
+        )
     many_markers = [(f"P{lv}", result.how_many_at(lv)) for lv in HEADLINE_LEVELS]
-    assert inputs.backlog is not None
     st.altair_chart(
         how_many_chart(result.how_many_table(), many_markers, target=target),
         width="stretch",
@@ -269,20 +270,10 @@ with tab_many:
         width="stretch",
         column_config={
             "Likelihood": st.column_config.ProgressColumn(
-                "Likelihood of at least this many", format="percent", min_value=0.0, max_value=1.0
+                "Likelihood", format="percent", min_value=0.0, max_value=1.0
             ),
         },
-        height=280,
-    )
-with tab_history:
-    g1, g2 = st.columns([3, 2])
-    g1.altair_chart(throughput_run_chart(per_period, period), width="stretch")
-    g2.altair_chart(throughput_histogram(per_period, period), width="stretch")
-    st.caption(
-        f"Window: {ui.fmt_date(history.first_date)} – {ui.fmt_date(history.last_date)} "
-        f"({len(per_period)} {unit}, {history.total_items} items, "
-        f"mean {inputs.mean_throughput:.2f} items per {period}). "
-        "Items finished on a weekend or holiday count towards the next working day."
+        height=250,
     )
 
 d1, d2, _ = st.columns([1, 1, 2])
@@ -301,3 +292,15 @@ d2.download_button(
     key="fc_download_json",
     icon=":material/download:",
 )
+
+# --- 5. the history the forecast replays ---------------------------------------------------------
+st.subheader("Throughput history")
+st.caption(
+    f"Window: {ui.fmt_date(history.first_date)} – {ui.fmt_date(history.last_date)} "
+    f"({len(per_period)} {unit}, {history.total_items} items, "
+    f"mean {per_period['completed'].mean():.2f} items per {period}). "
+    "Items finished on a weekend or holiday count towards the next working day."
+)
+g1, g2 = st.columns([3, 2])
+g1.altair_chart(throughput_run_chart(per_period, period), width="stretch")
+g2.altair_chart(throughput_histogram(per_period, period), width="stretch")

@@ -59,7 +59,7 @@ def test_how_many_chart_and_history_charts() -> None:
     h = DailyThroughput.from_counts([dt.date(2027, 1, 4), dt.date(2027, 1, 20)], [2, 3])
     run = json.dumps(throughput_run_chart(h.per_period("day"), "day").to_dict())
     assert "Items finished per working day" in run
-    assert "mean" in run
+    assert "Dashed line: mean" in run
     hist = json.dumps(throughput_histogram(h.per_period("week"), "week").to_dict())
     assert "Number of weeks" in hist
     assert len(period_samples(h, "day")) == 13

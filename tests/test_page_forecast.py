@@ -117,7 +117,7 @@ def test_inconsistent_inputs_are_reported_not_crashed(at: AppTest) -> None:
 
 
 def test_issue_type_filter_changes_the_history(at: AppTest) -> None:
-    types = next(m for m in at.multiselect if m.label == "Issue types to count")
+    types = next(m for m in at.multiselect if m.label == "Issue types to count as throughput")
     types.set_value(["Bug"])
     at.button[0].click()
     at.run()

@@ -220,8 +220,10 @@ def headline_how_many(result: ForecastResult) -> str:
 
 
 def when_display(result: ForecastResult) -> pd.DataFrame:
-    """The "when" probability table for display: date, periods, likelihood, percentile."""
+    """The "when" likelihood table for display, from the first date with ≥ 5% likelihood
+    (the downloaded CSV has every date)."""
     t = result.when_table()
+    t = t[(t["likelihood"] >= 0.05) | (t["percentile"] != "")]
     unit = UNITS[result.inputs.period]
     return pd.DataFrame(
         {
@@ -234,15 +236,18 @@ def when_display(result: ForecastResult) -> pd.DataFrame:
 
 
 def how_many_display(result: ForecastResult) -> pd.DataFrame:
-    t = result.how_many_table().sort_values("items", ascending=False)
+    """The "how many" table for display: counts reached with 5% … 99.5% likelihood."""
+    t = result.how_many_table()
     labels: dict[int, list[str]] = {}
     for lv in HEADLINE_LEVELS:
         labels.setdefault(result.how_many_at(lv), []).append(f"P{lv}")
+    tag = pd.Series(["/".join(labels.get(int(n), [])) for n in t["items"]], index=t.index)
+    keep = ((t["likelihood"] >= 0.05) & (t["likelihood"] < 0.995)) | (tag != "")
     return pd.DataFrame(
         {
-            "At least (items)": t["items"],
-            "Likelihood": t["likelihood"],
-            "Percentile": ["/".join(labels.get(int(n), [])) for n in t["items"]],
+            "At least (items)": t["items"][keep],
+            "Likelihood": t["likelihood"][keep],
+            "Percentile": tag[keep],
         }
     )
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from tpm_models.charts.style import HEIGHT, PALETTE, WIDTH, percentile_rules, titled
+from tpm_models.charts.style import HEIGHT, PALETTE, RULE_COLOURS, WIDTH, titled
 
 __all__ = [
     "how_many_chart",
@@ -31,6 +31,40 @@ def _merge_markers(markers: Sequence[tuple[str, object]]) -> list[tuple[str, obj
     for label, x in markers:
         merged.setdefault(x, []).append(label)
     return [("/".join(labels), x) for x, labels in merged.items()]
+
+
+def _titled_lines(chart: alt.LayerChart, title: str, lines: list[str]) -> alt.LayerChart:
+    """House-style title with a subtitle of several lines (``charts.style.titled`` takes one)."""
+    params = alt.TitleParams(
+        title, subtitle=lines, anchor="start", fontSize=15, subtitleFontSize=12
+    )
+    return chart.properties(title=params)
+
+
+def _rules(markers: Sequence[tuple[str, object]], x_type: str) -> alt.LayerChart:
+    """Dashed vertical rules with labels staggered down the chart so close ones stay legible."""
+    merged = _merge_markers(markers)
+    df = pd.DataFrame(
+        {
+            "label": [m[0] for m in merged],
+            "x": [m[1] for m in merged],
+            "y": [12 + 16 * (i % 3) for i in range(len(merged))],
+        }
+    )
+    df["colour"] = df["label"].map(lambda s: RULE_COLOURS.get(s.split("/")[0], "#555555"))
+    base = alt.Chart(df)
+    rules = base.mark_rule(strokeDash=[6, 3], strokeWidth=2).encode(
+        x=alt.X(f"x:{x_type}"),
+        color=alt.Color("colour:N", scale=None),
+        tooltip=[alt.Tooltip("label:N", title="Marker"), alt.Tooltip(f"x:{x_type}", title="At")],
+    )
+    text = base.mark_text(align="left", dx=4, baseline="middle", fontWeight="bold").encode(
+        x=alt.X(f"x:{x_type}"),
+        y=alt.Y("y:Q", scale=None),
+        text="label:N",
+        color=alt.Color("colour:N", scale=None),
+    )
+    return alt.LayerChart(layer=[rules, text])
 
 
 def throughput_run_chart(per_period: pd.DataFrame, period: str = "day") -> alt.LayerChart:
@@ -73,20 +107,15 @@ def throughput_run_chart(per_period: pd.DataFrame, period: str = "day") -> alt.L
         .mark_rule(color=PALETTE[3], strokeDash=[6, 3], strokeWidth=2)
         .encode(y="mean:Q", tooltip=[alt.Tooltip("label:N", title="Mean")])
     )
-    text = (
-        alt.Chart(pd.DataFrame({"mean": [mean], "label": [f"mean {mean:.1f}"]}))
-        .mark_text(align="left", dx=4, dy=-6, color=PALETTE[3], fontWeight="bold")
-        .encode(y="mean:Q", x=alt.value(0), text="label:N")
-    )
-    chart = alt.LayerChart(layer=[bars, rule, text]).properties(width=WIDTH, height=HEIGHT - 60)
-    out = titled(
+    chart = alt.LayerChart(layer=[bars, rule]).properties(width=WIDTH, height=HEIGHT)
+    return _titled_lines(
         chart,
         f"Throughput per {unit}",
-        f"{len(data)} {unit}s of history, zero {unit}s included; "
-        "the forecast resamples these values",
+        [
+            f"{len(data)} {unit}s of history, zero {unit}s included",
+            f"Dashed line: mean {mean:.2f} items per {unit}",
+        ],
     )
-    assert isinstance(out, alt.LayerChart)
-    return out
 
 
 def throughput_histogram(per_period: pd.DataFrame, period: str = "day") -> alt.Chart:
@@ -114,9 +143,9 @@ def throughput_histogram(per_period: pd.DataFrame, period: str = "day") -> alt.C
                 alt.Tooltip("share:Q", title="Share", format=".0%"),
             ],
         )
-        .properties(width=WIDTH, height=HEIGHT - 60)
+        .properties(width=WIDTH, height=HEIGHT)
     )
-    out = titled(chart, "Throughput histogram", f"How many {unit}s finished 0, 1, 2 … items")
+    out = titled(chart, "Throughput histogram", f"{unit.capitalize()}s that finished n items")
     assert isinstance(out, alt.Chart)
     return out
 
@@ -162,20 +191,20 @@ def when_chart(
     marks = [(label, pd.Timestamp(d)) for label, d in markers]
     if deadline is not None:
         marks.append(("Deadline", pd.Timestamp(deadline)))
-    rules = percentile_rules(_merge_markers(marks), "temporal")
+    rules = _rules(marks, "T")
     chart = (
         alt.layer(bars, line, rules)
         .resolve_scale(y="independent")
         .properties(width=WIDTH, height=HEIGHT)
     )
-    out = titled(
+    return _titled_lines(
         chart,
         f"When will {items_label} be done?",
-        "Line: likelihood of being done by each date. Bars: share of simulated futures "
-        "finishing on that date.",
+        [
+            "Line: likelihood of being done by each date (right axis)",
+            "Bars: share finishing on that date",
+        ],
     )
-    assert isinstance(out, alt.LayerChart)
-    return out
 
 
 def how_many_chart(
@@ -217,18 +246,18 @@ def how_many_chart(
     marks: list[tuple[str, object]] = list(markers)
     if backlog_items is not None:
         marks.append((f"Backlog {backlog_items}", backlog_items))
-    rules = percentile_rules(_merge_markers(marks), "quantitative")
+    rules = _rules(marks, "Q")
     chart = (
         alt.layer(bars, line, rules)
         .resolve_scale(y="independent")
         .properties(width=WIDTH, height=HEIGHT)
     )
     when = f" by {target:%a %d %b %Y}" if target else ""
-    out = titled(
+    return _titled_lines(
         chart,
         f"How many items{when}?",
-        "Line: likelihood of finishing at least n items. The X% figure is the count reached "
-        "in at least X% of simulated futures.",
+        [
+            "Line: likelihood of finishing at least n items (right axis)",
+            "Bars: share finishing exactly n",
+        ],
     )
-    assert isinstance(out, alt.LayerChart)
-    return out
