@@ -22,9 +22,14 @@ A three-point estimate ``(low, likely, high)`` names a distribution:
 Sampling is by inverse CDF from uniforms, so Monte Carlo and Latin Hypercube sampling
 share one code path and correlation (Iman–Conover) can reorder samples afterwards.
 Beta-PERT is sampled through a per-shape inverse-CDF table (4,096 equal steps in
-probability, built by inverting the exact regularised incomplete beta function on a
-fine grid); this is several times faster than ``Generator.beta`` and its error is below
-1e-4 of the range everywhere but the outermost 1/4096 of each tail (tested).
+probability, linearly interpolated). The table is built by integrating the Beta density
+with the trapezoid rule on 8,193 points clustered towards both ends (``x = (1 − cos πt)/2``,
+which makes the integrand smooth even where the density has an infinite slope) and inverting
+that CDF; the table itself is within 1e-6 of the exact Beta quantiles. Lookups run row by row
+on cache-resident tables with each cell stored as one complex number ``a_k + i·s_k`` (value
+``a_k + s_k·(u·K)``), so one gather serves both interpolation coefficients: several times
+faster than ``Generator.beta``. Interpolation error is below 1e-4 of the range everywhere but
+the outermost few 1/4096 of each tail (tested).
 """
 
 from __future__ import annotations
@@ -61,8 +66,10 @@ FloatArray = npt.NDArray[np.float64]
 Z95 = 1.6448536269514722
 #: Steps of the PERT inverse-CDF table (in probability).
 _TABLE_STEPS = 4096
-#: Points of the fine x-grid the table is inverted from.
-_FINE_POINTS = 32769
+#: Points of the (end-clustered) x-grid the table is integrated and inverted on.
+_FINE_POINTS = 8193
+#: PERT rows at least this long are sampled row by row (cache-resident table per row).
+_ROW_MIN = 256
 
 
 def as_generator(rng: RNGLike) -> np.random.Generator:
@@ -260,6 +267,10 @@ def sample_from_uniforms(
         else:  # pert
             lam = np.array([estimates[i].pert_lambda for i in rows_list])
             shape_r = ((ml - lo) / (hi - lo))[:, 0]
+            if u.shape[1] >= _ROW_MIN:
+                for i in rows_list:
+                    pert_row(estimates[i], u[i], result[i])
+                continue
             table = _pert_tables(tuple(zip(lam.tolist(), shape_r.tolist(), strict=True)))
             vals = lo + (hi - lo) * _table_lookup(table, uu)
         if len(rows) == u.shape[0]:
@@ -298,12 +309,89 @@ def _pert_tables(shapes: tuple[tuple[float, float], ...]) -> FloatArray:
 
 @lru_cache(maxsize=8192)
 def _pert_table(lam: float, r: float) -> FloatArray:
-    """Standard Beta(1+λr, 1+λ(1−r)) quantiles at u = 0, 1/K, …, 1 (read-only)."""
+    """Standard Beta(1+λr, 1+λ(1−r)) quantiles at u = 0, 1/K, …, 1 (read-only).
+
+    Both shape parameters are ≥ 1, so the density is bounded; on the clustered grid
+    ``x(t) = (1 − cos πt)/2`` the integrand ``pdf(x(t))·x'(t)`` vanishes smoothly at both ends
+    and the cumulative trapezoid rule converges as h² (error < 1e-6 in x, tested).
+    """
     alpha, beta = 1.0 + lam * r, 1.0 + lam * (1.0 - r)
-    x = np.linspace(0.0, 1.0, _FINE_POINTS)
-    cdf = special.betainc(alpha, beta, x)
-    q = np.linspace(0.0, 1.0, _TABLE_STEPS + 1)
-    table = np.interp(q, cdf, x)
+    x, log_x, log_1mx, log_dx = _fine_grid()
+    log_g = (alpha - 1.0) * log_x + (beta - 1.0) * log_1mx + log_dx
+    g = np.zeros(_FINE_POINTS)
+    g[1:-1] = np.exp(log_g - log_g.max())
+    cdf = np.empty(_FINE_POINTS)
+    cdf[0] = 0.0
+    np.cumsum(g[1:] + g[:-1], out=cdf[1:])
+    cdf /= cdf[-1]
+    table = np.interp(np.linspace(0.0, 1.0, _TABLE_STEPS + 1), cdf, x)
     table[0], table[-1] = 0.0, 1.0
     table.setflags(write=False)
     return table
+
+
+@lru_cache(maxsize=1)
+def _fine_grid() -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """End-clustered grid x(t) and the logs the density needs at its interior points."""
+    t = np.linspace(0.0, 1.0, _FINE_POINTS)
+    x = 0.5 - 0.5 * np.cos(np.pi * t)
+    x[0], x[-1] = 0.0, 1.0
+    inner = x[1:-1]
+    return x, np.log(inner), np.log1p(-inner), np.log(np.sin(np.pi * t[1:-1]))
+
+
+@lru_cache(maxsize=8192)
+def _pert_cells(lam: float, r: float) -> npt.NDArray[np.complex128]:
+    """The table as interpolation cells ``a_k + i·s_k`` with value ``a_k + s_k·(u·K)`` on
+    cell ``k = ⌊u·K⌋``; cell K (u = 1) is the constant 1 (read-only)."""
+    table = _pert_table(lam, r)
+    slope = np.diff(table)
+    cells = np.empty(_TABLE_STEPS + 1, dtype=np.complex128)
+    cells.real[:-1] = table[:-1] - np.arange(_TABLE_STEPS) * slope
+    cells.imag[:-1] = slope
+    cells[-1] = 1.0
+    cells.setflags(write=False)
+    return cells
+
+
+def pert_cells(e: Estimate) -> npt.NDArray[np.complex128]:
+    """Interpolation cells of a PERT estimate already scaled to days (see :func:`pert_row`)."""
+    lo, hi = e.low, e.high
+    cells = _pert_cells(e.pert_lambda, round((e.likely - lo) / (hi - lo), 12))
+    out: npt.NDArray[np.complex128] = cells * (hi - lo)
+    out.real += lo
+    return out
+
+
+def pert_row(
+    e: Estimate,
+    u: FloatArray,
+    out: FloatArray,
+    cells: npt.NDArray[np.complex128] | None = None,
+    scratch: dict[
+        tuple[int, ...], tuple[FloatArray, npt.NDArray[np.intp], npt.NDArray[np.complex128]]
+    ]
+    | None = None,
+) -> None:
+    """PERT inverse CDF of one row of uniforms in [0, 1] into ``out`` (same shape as ``u``).
+
+    ``cells`` (from :func:`pert_cells`) and ``scratch`` buffers may be reused across calls; the
+    work is a multiply, a float→int cast, one complex gather and a fused multiply-add.
+    """
+    if cells is None:
+        cells = pert_cells(e)
+    key = u.shape
+    if scratch is not None and key in scratch:
+        pos, idx, gathered = scratch[key]
+    else:
+        pos = np.empty(key)
+        idx = np.empty(key, dtype=np.intp)
+        gathered = np.empty(key, dtype=np.complex128)
+        if scratch is not None:
+            scratch[key] = (pos, idx, gathered)
+    np.multiply(u, _TABLE_STEPS, out=pos)
+    idx[...] = pos  # truncation = floor for u ≥ 0
+    np.minimum(idx, _TABLE_STEPS, out=idx)
+    np.take(cells, idx, out=gathered)
+    np.multiply(gathered.imag, pos, out=pos)
+    np.add(pos, gathered.real, out=out)
