@@ -337,6 +337,10 @@ def test_how_many_table_and_fan() -> None:
     assert np.all(np.diff(t["likelihood"]) <= 0)
     p85 = res.how_many_at(85)
     assert t.loc[t["items"] == p85, "likelihood"].iloc[0] >= 0.85
+    assert res.target_periods is not None
+    assert res.how_many_items is not None
+    mean_at_target = res.fan_mean_items[res.target_periods - 1]
+    assert mean_at_target == pytest.approx(res.how_many_items.mean(), rel=1e-12)
     fan = res.fan_frame()
     assert set(fan["level"]) == {f"P{lv}" for lv in FAN_LEVELS}
     with pytest.raises(ValueError, match="after the last period"):

@@ -317,25 +317,30 @@ def how_many_percentile(counts: npt.ArrayLike, level: float) -> int:
     return int(np.partition(a, a.size - m)[a.size - m])
 
 
-def _reached_rows(cum: npt.NDArray[np.int32], levels: tuple[int, ...]) -> IntArray:
-    """Per row of ``cum`` (periods × trials): the count reached in ≥ level% of trials."""
+def _reached_rows(
+    cum: npt.NDArray[np.int32], levels: tuple[int, ...]
+) -> tuple[IntArray, FloatArray]:
+    """Per row of ``cum`` (periods × trials, each column non-decreasing down the rows): the
+    count reached in ≥ level% of trials for each level, and the row means."""
     n_rows, n = cum.shape
     ranks = np.array([_rank(lv, n) for lv in levels])
-    lo = cum.min(axis=1).astype(np.int64)
-    width = int((cum.max(axis=1).astype(np.int64) - lo).max()) + 1
+    # columns never decrease, so the whole block lies between the first row's minimum and
+    # the last row's maximum: one shared bin range, found from two rows instead of all
+    lo = int(cum[0].min())
+    width = int(cum[-1].max()) - lo + 1
     if n_rows * width <= 20_000_000:
-        # counting sort per row: share of trials with count >= v, for every v at once
-        flat = (cum - lo[:, None].astype(cum.dtype)).astype(np.int64)
-        flat += np.arange(n_rows, dtype=np.int64)[:, None] * width
+        # counting sort of every row at once: trials with count >= v, for every v
+        flat = cum + (np.arange(n_rows, dtype=np.int64) * width - lo)[:, None]
         hist = np.bincount(flat.ravel(), minlength=n_rows * width).reshape(n_rows, width)
-        at_least = np.cumsum(hist[:, ::-1], axis=1)[:, ::-1]  # trials with count >= lo + v
+        at_least = np.cumsum(hist[:, ::-1], axis=1)[:, ::-1]
         # at_least falls with v: the largest v with at_least >= rank is (#v passing) - 1
         idx = np.stack([(at_least >= r).sum(axis=1) - 1 for r in ranks], axis=1)
-        reached: IntArray = lo[:, None] + idx
-        return reached
+        reached: IntArray = lo + idx
+        means = hist @ np.arange(lo, lo + width, dtype=np.float64) / n
+        return reached, means
     part = np.partition(cum, n - ranks, axis=1)
     out: IntArray = part[:, n - ranks].astype(np.int64)
-    return out
+    return out, cum.mean(axis=1)
 
 
 # --- engine ----------------------------------------------------------------------------------
@@ -369,7 +374,7 @@ def _draw_throughput(
         if np.all(samples == samples[0]):
             tp = np.full((rows, n), samples[0], dtype=np.int32)
         else:
-            tp = samples[gen.integers(0, samples.size, size=(rows, n))]
+            tp = np.take(samples, gen.integers(0, samples.size, size=(rows, n)))
     else:
         e = inputs.throughput_estimate
         assert e is not None
@@ -462,15 +467,17 @@ def simulate_forecast(
         cum = np.cumsum(_draw_throughput(inputs, rows, n, gen), axis=0, dtype=np.int32)
         cum += carry
         if backlog is not None and undone.any():
-            idx = np.flatnonzero(undone)
-            hit = cum[:, idx] >= backlog[idx]
-            finished = hit.any(axis=0)
-            when[idx[finished]] = offset + hit[:, finished].argmax(axis=0) + 1
-            undone[idx[finished]] = False
+            # a trial finishes in this block iff its last row reaches the backlog; only those
+            # columns are searched, so each trial is searched in exactly one block
+            idx = np.flatnonzero(undone & (cum[-1] >= backlog))
+            before = (cum[:, idx] < backlog[idx]).sum(axis=0)  # rows before the finish
+            when[idx] = offset + before + 1
+            undone[idx] = False
         if target_periods is not None and offset < target_periods <= offset + rows:
             how_many = cum[target_periods - offset - 1].astype(np.int64)
-        fan.append(_reached_rows(cum, FAN_LEVELS))
-        fan_mean.append(cum.mean(axis=1))
+        reached, means = _reached_rows(cum, FAN_LEVELS)
+        fan.append(reached)
+        fan_mean.append(means)
         carry = cum[-1].copy()
         offset += rows
         first_rows = max(4, first_rows // 2)
