@@ -13,7 +13,7 @@ from tpm_models.charts.forecast import (
     throughput_run_chart,
     when_chart,
 )
-from tpm_models.delivery_forecast import HEADLINE_LEVELS, JiraIssues
+from tpm_models.delivery_forecast import HEADLINE_LEVELS, JiraIssues, parse_holiday_lines
 from tpm_models.errors import InputError
 from ui import forecast as ui
 from ui.common import download_csv, escape_md, show_input_error
@@ -137,6 +137,14 @@ with st.form("fc_form", border=True):
         value=default_start + dt.timedelta(days=55),
         key=f"fc_target_{fp}",
     )
+    holiday_text = c3.text_area(
+        "Holidays (skipped with working days)",
+        key="fc_holidays",
+        height=90,
+        placeholder="2026-12-25 Christmas\n2027-01-01",
+        help="One date per line, YYYY-MM-DD; text after the date is ignored. Weekends are "
+        "always skipped when the period is working days.",
+    )
     r1, r2 = c3.columns(2)
     iterations = r1.selectbox(
         "Trials", [1_000, 10_000, 50_000, 100_000], index=1, key="fc_iterations"
@@ -203,6 +211,7 @@ try:
         iterations=int(iterations),
         seed=int(seed),
         risks=ui.risks_from_rows(risk_rows.to_dict("records")),
+        holidays=parse_holiday_lines(holiday_text or ""),
     )
     history = ui.history_of(loaded, page)
     inputs = ui.forecast_inputs(history, page)
@@ -212,7 +221,7 @@ except InputError as err:
     st.stop()
 
 unit = ui.UNITS[period]
-per_period = history.per_period(period)
+per_period = history.per_period(period, page.calendar)
 
 # --- 4. answers --------------------------------------------------------------------------------
 st.subheader("Forecast")

@@ -51,6 +51,21 @@ def test_json_keys_and_exact_when_for_constant_throughput(
     assert data["when"] == {"p50": "2027-02-12", "p85": "2027-02-12", "p95": "2027-02-12"}
 
 
+def test_holidays_push_a_daily_forecast_by_one_working_day_each(
+    capsys: pytest.CaptureFixture[str], constant_table: Path, tmp_path: Path
+) -> None:
+    holidays = tmp_path / "holidays.csv"
+    holidays.write_text("date,name\n2027-02-03,Team day\n2027-02-08,Other\n2027-03-01,Later\n")
+    code, out, err = _run(
+        capsys, str(constant_table), "--items", "30", "--holidays", str(holidays), "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    # 10 working days from Mon 1 Feb, two of them holidays before the finish: Tue 16 Feb
+    assert data["periods"]["p85"] == 10
+    assert data["when"]["p85"] == "2027-02-16"
+
+
 def test_json_how_many_mode(capsys: pytest.CaptureFixture[str], constant_table: Path) -> None:
     code, out, _ = _run(
         capsys, str(constant_table), "--until", "2027-02-10", "--start", "2027-02-01", "--json"
@@ -111,6 +126,10 @@ def test_three_point_throughput_and_text_output(capsys: pytest.CaptureFixture[st
         (["--throughput", "5,2,1", "--items", "9"], "error: --throughput:"),
         (["{sample}", "--items", "9", "--types", "Epic"], "error: --types: no resolved issues"),
         (["{sample}", "--items", "9", "--focus", "0"], "error: --focus:"),
+        (
+            ["{sample}", "--items", "9", "--holidays", "{bad}"],
+            "error: bad.csv:1:date: missing column",
+        ),
         (["{sample}", "--until", "2026-01-01"], "error: --until: 2026-01-01 is before the start"),
     ],
 )

@@ -10,8 +10,10 @@ import pytest
 from tpm_models.delivery_forecast import DailyThroughput
 from tpm_models.delivery_forecast.jira import (
     JiraIssues,
+    parse_holiday_lines,
     parse_jira_datetime,
     read_history,
+    read_holidays,
     read_jira_csv,
     read_throughput_table,
 )
@@ -255,3 +257,20 @@ def test_sample_export_is_realistic() -> None:
     assert by_weekday[[0, 4]].mean() < by_weekday[[1, 2, 3]].mean()
     raw = SAMPLE.read_text(encoding="utf-8-sig").splitlines()[0]
     assert raw.count("Sprint") >= 2
+
+
+def test_holiday_readers() -> None:
+    assert read_holidays(b"date;name\n2027-01-01;New Year\n2026-12-25;Xmas\n2027-01-01;dup\n") == (
+        dt.date(2026, 12, 25),
+        dt.date(2027, 1, 1),
+    )
+    with pytest.raises(InputError) as info:
+        read_holidays(b"date\n2026-12-25\nxmas\n", name="hol.csv")
+    assert [(p.row, p.column) for p in info.value.problems] == [(3, "date")]
+    assert parse_holiday_lines("2026-12-25 Christmas\n\n 2027-01-01,\n") == (
+        dt.date(2026, 12, 25),
+        dt.date(2027, 1, 1),
+    )
+    with pytest.raises(InputError) as info:
+        parse_holiday_lines("2026-12-25\n25/12/2026\n")
+    assert [(p.source, p.row) for p in info.value.problems] == [("Holidays", 2)]

@@ -8,13 +8,16 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tpm_models.calendar import WorkCalendar
 from tpm_models.delivery_forecast import (
     Backlog,
+    BacklogRisk,
     ForecastInputs,
     period_samples,
     read_jira_csv,
     simulate_forecast,
 )
+from tpm_models.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "delivery_forecast.py")
@@ -31,15 +34,24 @@ def _texts(at: AppTest) -> str:
     )
 
 
-def _engine(period: str, low: int, high: int, iterations: int, seed: int) -> tuple[str, str]:
+def _engine(
+    period: str,
+    low: int,
+    high: int,
+    iterations: int,
+    seed: int,
+    holidays: tuple[dt.date, ...] = (),
+) -> tuple[str, str]:
     history = read_jira_csv(SAMPLE).history()
+    calendar = WorkCalendar(holidays=holidays)
     start = history.last_date + dt.timedelta(days=1)
     target = start + dt.timedelta(days=55)
     res = simulate_forecast(
         ForecastInputs(
-            throughput_per_period=period_samples(history, period),  # type: ignore[arg-type]
+            throughput_per_period=period_samples(history, period, calendar),  # type: ignore[arg-type]
             period=period,  # type: ignore[arg-type]
             start_date=start,
+            calendar=calendar,
             backlog=Backlog(low_items=low, high_items=high),
             target_date=target,
         ),
@@ -124,3 +136,35 @@ def test_issue_type_filter_changes_the_history(at: AppTest) -> None:
     assert not at.exception
     history = read_jira_csv(SAMPLE).filter(issue_types=["Bug"]).history()
     assert f"{history.total_items} items" in _texts(at)
+
+
+def test_holidays_typed_in_the_form_are_skipped(at: AppTest) -> None:
+    at.text_area(key="fc_holidays").set_value("2026-11-26 Thanksgiving\n2026-12-25\n2027-01-01")
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    hol = (dt.date(2026, 11, 26), dt.date(2026, 12, 25), dt.date(2027, 1, 1))
+    when, many = _engine("day", 120, 120, 10_000, 1, hol)
+    headlines = [m.value for m in at.markdown if m.value.startswith("####")]
+    assert headlines == [f"#### {when}", f"#### {many}"]
+    at.text_area(key="fc_holidays").set_value("2026-12-25\nChristmas")
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    assert "Holidays:2" in "\n".join(e.value for e in at.error).replace("\\", "")
+
+
+def test_risk_rows_become_risks_with_located_problems() -> None:
+    from ui.forecast import risks_from_rows
+
+    rows = [
+        {"name": "Rework", "probability": 30.0, "low_items": 4, "high_items": 8},
+        {"name": None, "probability": None, "low_items": None, "high_items": None},
+    ]
+    assert risks_from_rows(rows) == (
+        BacklogRisk(name="Rework", probability=0.3, low_items=4, high_items=8),
+    )
+    with pytest.raises(InputError) as info:
+        risks_from_rows([{"name": "x", "probability": 130.0, "low_items": 5, "high_items": 1}])
+    located = {(p.source, p.row, p.column) for p in info.value.problems}
+    assert ("Risks", 1, "probability %") in located

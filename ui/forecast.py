@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from tpm_models.calendar import WorkCalendar
 from tpm_models.delivery_forecast import (
     HEADLINE_LEVELS,
     Backlog,
@@ -78,6 +79,11 @@ class PageInputs(BaseModel):
     iterations: int = Field(default=10_000, ge=100, le=200_000)
     seed: int = 1
     risks: tuple[BacklogRisk, ...] = ()
+    holidays: tuple[dt.date, ...] = ()
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        return WorkCalendar(holidays=self.holidays)
 
 
 def windowed(history: DailyThroughput, page: PageInputs) -> DailyThroughput:
@@ -115,9 +121,10 @@ def forecast_inputs(history: DailyThroughput, page: PageInputs) -> ForecastInput
         raise InputError(problems)
     try:
         return ForecastInputs(
-            throughput_per_period=period_samples(history, page.period),
+            throughput_per_period=period_samples(history, page.period, page.calendar),
             period=page.period,
             start_date=page.start_date,
+            calendar=page.calendar,
             backlog=Backlog(
                 low_items=page.backlog_low,
                 high_items=page.backlog_high,

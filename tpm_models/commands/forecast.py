@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
+from tpm_models.calendar import WorkCalendar
 from tpm_models.commands._common import add_run_arguments, check_iterations, iso_date, print_json
 from tpm_models.delivery_forecast import (
     HEADLINE_LEVELS,
@@ -21,6 +22,7 @@ from tpm_models.delivery_forecast import (
     ThroughputEstimate,
     period_samples,
     read_history,
+    read_holidays,
     simulate_forecast,
 )
 from tpm_models.errors import InputError
@@ -59,6 +61,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DATE",
         help="first day of the forecast (default: the day after the last history date, "
         "or today without a history)",
+    )
+    parser.add_argument(
+        "--holidays",
+        metavar="F",
+        help="holiday list CSV/xlsx with a date column: skipped with --period day",
     )
     parser.add_argument(
         "--window-days",
@@ -165,6 +172,7 @@ def _build_inputs(args: argparse.Namespace) -> tuple[ForecastInputs, DailyThroug
         )
     if not 0 < args.focus <= 100:
         raise InputError.single("--focus", f"must be above 0 and at most 100, got {args.focus:g}")
+    calendar = WorkCalendar(holidays=read_holidays(args.holidays) if args.holidays else ())
     history: DailyThroughput | None = None
     samples: tuple[int, ...] | None = None
     estimate: ThroughputEstimate | None = None
@@ -172,7 +180,7 @@ def _build_inputs(args: argparse.Namespace) -> tuple[ForecastInputs, DailyThroug
         history = _load_history(args)
         if args.window_days is not None:
             history = history.window(last_days=args.window_days)
-        samples = period_samples(history, args.period)
+        samples = period_samples(history, args.period, calendar)
     else:
         estimate = _parse_throughput(args.throughput)
     start = iso_date("--start", args.start)
@@ -195,6 +203,7 @@ def _build_inputs(args: argparse.Namespace) -> tuple[ForecastInputs, DailyThroug
         throughput_estimate=estimate,
         period=args.period,
         start_date=start,
+        calendar=calendar,
         backlog=backlog,
         focus_percent=args.focus,
         target_date=until,

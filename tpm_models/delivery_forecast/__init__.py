@@ -21,7 +21,9 @@ from tpm_models.delivery_forecast.forecast import (
 )
 from tpm_models.delivery_forecast.jira import (
     JiraIssues,
+    parse_holiday_lines,
     read_history,
+    read_holidays,
     read_jira_csv,
     read_throughput_table,
 )
@@ -39,10 +41,12 @@ __all__ = [
     "Period",
     "ThroughputEstimate",
     "how_many_percentile",
+    "parse_holiday_lines",
     "period_end_dates",
     "period_samples",
     "periods_until",
     "read_history",
+    "read_holidays",
     "read_jira_csv",
     "read_throughput_table",
     "simulate_forecast",

@@ -42,8 +42,10 @@ from tpm_models.io.tables import RowParser, read_table
 
 __all__ = [
     "JiraIssues",
+    "parse_holiday_lines",
     "parse_jira_datetime",
     "read_history",
+    "read_holidays",
     "read_jira_csv",
     "read_throughput_table",
 ]
@@ -397,3 +399,40 @@ def read_history(source: Source, *, name: str | None = None) -> JiraIssues | Dai
         "Created, Resolved) or a table with columns date,completed",
         row=1,
     )
+
+
+def read_holidays(source: Source, *, name: str | None = None) -> tuple[dt.date, ...]:
+    """Holiday list: a ``date`` column (``name`` and other columns ignored), CSV or .xlsx.
+
+    Examples
+    --------
+    >>> read_holidays(b"date,name\\n2026-12-25,Christmas\\n2027-01-01,New Year\\n")
+    (datetime.date(2026, 12, 25), datetime.date(2027, 1, 1))
+    """
+    table = read_table(source, required=["date"], optional=["name"], name=name)
+    p = RowParser(table)
+    days = [p.date(i, "date") for i in range(len(table))]
+    p.problems.raise_if_any()
+    return tuple(sorted({d for d in days if d is not None}))
+
+
+def parse_holiday_lines(text: str, *, source: str = "Holidays") -> tuple[dt.date, ...]:
+    """Dates typed one per line (``YYYY-MM-DD``; text after the date is a comment).
+
+    Examples
+    --------
+    >>> parse_holiday_lines("2026-12-25 Christmas\\n\\n2027-01-01")
+    (datetime.date(2026, 12, 25), datetime.date(2027, 1, 1))
+    """
+    problems = ProblemCollector(source)
+    days: set[dt.date] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        word = line.strip().split(" ")[0].strip(",;")
+        if not word:
+            continue
+        try:
+            days.add(dt.date.fromisoformat(word))
+        except ValueError:
+            problems.add(f"{word[:30]!r} is not a date; use YYYY-MM-DD", row=number)
+    problems.raise_if_any()
+    return tuple(sorted(days))
