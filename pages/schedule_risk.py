@@ -383,7 +383,11 @@ else:
                 ui.fmt_prob(cmp["after_probability"]),
                 delta=cmp["probability_delta_text"],
             )
-            w[2].metric("Changed risks", cmp["changed"])
+            w[2].metric(
+                "Risks changed",
+                cmp["changed_ids"] or "none",
+                help="Risks whose probability differs from the register (removed = 0).",
+            )
             st.altair_chart(ui.compare_chart(view, after), width="stretch")
 
 # --- take it away ---------------------------------------------------------------------------------

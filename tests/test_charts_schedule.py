@@ -237,3 +237,11 @@ def test_labels_unique_and_short() -> None:
     assert len(set(labels)) == 3
     assert labels[2] == "C"
     assert all(len(lab) <= charts.LABEL_CHARS for lab in labels)
+
+
+def test_driver_charts_leave_out_fixed_duration_tasks() -> None:
+    tasks = _tasks(10, True)
+    tasks["fixed_duration"] = [i % 2 == 0 for i in range(10)]
+    for chart in (charts.sensitivity_tornado(tasks), charts.criticality_bar(tasks)):
+        rows = next(iter(chart.to_dict()["datasets"].values()))
+        assert sorted(r["id"] for r in rows) == [f"T{i}" for i in range(1, 10, 2)]

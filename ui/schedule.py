@@ -533,6 +533,9 @@ def finish_histogram_frame(result: Any, max_dates: int = 160) -> pd.DataFrame:
 def _task_frame(result: Any) -> pd.DataFrame:
     tasks: pd.DataFrame = result.task_table().copy()
     inputs: ScheduleInputs = result.inputs
+    fixed = {t.id: t.duration.is_degenerate for t in inputs.tasks}
+    # fixed durations (milestones) have no spread: charts of drivers leave them out
+    tasks["fixed_duration"] = tasks["id"].map(fixed).fillna(False).astype(bool)
     if inputs.start_date is not None and "deterministic_finish_days" in tasks:
         dates = inputs.calendar.finish_dates(
             inputs.start_date, tasks["deterministic_finish_days"].to_numpy(dtype=np.float64)
@@ -748,6 +751,7 @@ def compare(before: ScheduleView, after: ScheduleView) -> dict[str, Any]:
     p_before = before.deadline_probability if before.deadline else before.plan_probability
     p_after = after.deadline_probability if after.deadline else after.plan_probability
     pp = 100.0 * ((p_after or 0.0) - (p_before or 0.0))
+    before_p = dict(zip(before.risks["id"], before.risks["probability"], strict=True))
     return {
         "p80_shift_working_days": shift,
         "p80_delta_text": (
@@ -756,14 +760,10 @@ def compare(before: ScheduleView, after: ScheduleView) -> dict[str, Any]:
         "before_probability": p_before,
         "after_probability": p_after,
         "probability_delta_text": f"{pp:+.0f} percentage points",
-        "changed": sum(
-            1
-            for rb, ra in zip(
-                before.risks.sort_values("id")["probability"],
-                after.risks.sort_values("id")["probability"],
-                strict=True,
-            )
-            if rb != ra
+        "changed_ids": ", ".join(
+            str(rid)
+            for rid, pa in zip(after.risks["id"], after.risks["probability"], strict=True)
+            if before_p.get(rid) != pa
         ),
     }
 

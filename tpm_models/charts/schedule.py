@@ -375,6 +375,14 @@ def s_curve(
 
 
 # --- horizontal bar charts ----------------------------------------------------------------------
+def _without_fixed(tasks: pd.DataFrame) -> pd.DataFrame:
+    """Tasks whose duration can vary (a ``fixed_duration`` column marks milestones and other
+    fixed tasks, which are trivially critical and have no sensitivity)."""
+    if "fixed_duration" in tasks:
+        return tasks.loc[~tasks["fixed_duration"].astype(bool)].copy()
+    return tasks.copy()
+
+
 def _bar_height(n: int) -> int:
     # Streamlit fits title and axes inside the height, so add room for them
     return max(180, ROW_PX * n + 120)
@@ -392,7 +400,8 @@ def sensitivity_tornado(
     Parameters
     ----------
     tasks : DataFrame
-        The result's task table: ``id, name, sensitivity`` (others used for tooltips).
+        The result's task table: ``id, name, sensitivity`` (others used for tooltips). Rows
+        with a true ``fixed_duration`` (milestones) are left out.
 
     Examples
     --------
@@ -400,7 +409,7 @@ def sensitivity_tornado(
     >>> sensitivity_tornado(t).to_dict()["layer"][0]["encoding"]["x"]["title"]
     'Spearman ρ with the finish'
     """
-    df = tasks.copy()
+    df = _without_fixed(tasks)
     df["label"] = task_labels(df)
     df["abs"] = df["sensitivity"].abs()
     df = df.sort_values("abs", ascending=False, kind="stable").head(top)
@@ -514,7 +523,8 @@ def criticality_bar(
     Parameters
     ----------
     tasks : DataFrame
-        The result's task table: ``id, name, criticality`` (0..1).
+        The result's task table: ``id, name, criticality`` (0..1). Rows with a true
+        ``fixed_duration`` (milestones, always critical when on the path) are left out.
 
     Examples
     --------
@@ -522,7 +532,7 @@ def criticality_bar(
     >>> criticality_bar(t).to_dict()["layer"][0]["encoding"]["x"]["title"]
     'On the critical path (% of trials)'
     """
-    df = tasks.copy()
+    df = _without_fixed(tasks)
     df["label"] = task_labels(df)
     df["percent"] = 100.0 * df["criticality"].astype(float)
     df = df.sort_values("percent", ascending=False, kind="stable").head(top)
