@@ -49,6 +49,7 @@ def test_json_keys_and_exact_when_for_constant_throughput(
     assert data["start"] == "2027-02-01"
     assert data["periods"] == {"p50": 10, "p85": 10, "p95": 10}
     assert data["when"] == {"p50": "2027-02-12", "p85": "2027-02-12", "p95": "2027-02-12"}
+    assert data["standard_error"] == {"periods": {"p50": 0.0, "p85": 0.0, "p95": 0.0}}
 
 
 def test_holidays_push_a_daily_forecast_by_one_working_day_each(

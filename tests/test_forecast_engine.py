@@ -20,6 +20,7 @@ from tpm_models.delivery_forecast import (
     ForecastInputs,
     ThroughputEstimate,
     how_many_percentile,
+    percentile_standard_error,
     period_end_dates,
     period_samples,
     periods_until,
@@ -449,3 +450,37 @@ def test_per_period_week_uses_complete_weeks_back_from_the_last_day() -> None:
     assert period_samples(h, "week") == (sum(range(2, 9)), sum(range(9, 16)))
     with pytest.raises(InputError, match="at least 7 days"):
         h.window(last_days=5).per_period("week")
+
+
+@pytest.mark.parametrize("level", [50, 85, 95])
+def test_percentile_standard_error_matches_the_closed_form_for_uniforms(level: int) -> None:
+    # for U(0,1) the P-quantile estimate has SE √(p(1−p)/n) (the density is 1); the estimator
+    # is a spacing of 2h = 2√(n·p(1−p)) order statistics, whose relative sd is about 1/√(2h)
+    n, p = 100_000, level / 100
+    u = np.random.default_rng(level).random(n)
+    exact = math.sqrt(p * (1 - p) / n)
+    two_h = 2 * math.sqrt(n * p * (1 - p))
+    assert abs(percentile_standard_error(u, level) - exact) < 4 * exact / math.sqrt(two_h)
+
+
+def test_summary_reports_standard_errors() -> None:
+    res = simulate_forecast(
+        _inputs(
+            throughput_per_period=(0, 1, 2, 3, 5),
+            backlog=Backlog(low_items=60),
+            target_date=dt.date(2027, 2, 26),
+        ),
+        iterations=5_000,
+        rng=21,
+    )
+    s = res.summary()
+    assert list(s.columns) == [
+        "measure",
+        "percentile",
+        "periods",
+        "date",
+        "items",
+        "standard_error",
+    ]
+    assert (s["standard_error"] >= 0).all()
+    assert res.how_many_standard_error(85) == percentile_standard_error(res.how_many_items, 15)

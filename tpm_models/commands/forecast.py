@@ -231,8 +231,14 @@ def to_json(
     if result.when_periods is not None:
         payload["when"] = {f"p{lv}": result.when_date(lv).isoformat() for lv in HEADLINE_LEVELS}
         payload["periods"] = {f"p{lv}": result.when_periods_at(lv) for lv in HEADLINE_LEVELS}
+        payload["standard_error"] = {
+            "periods": {f"p{lv}": result.when_standard_error(lv) for lv in HEADLINE_LEVELS}
+        }
     if result.how_many_items is not None:
         payload["how_many"] = {f"p{lv}": result.how_many_at(lv) for lv in HEADLINE_LEVELS}
+        payload.setdefault("standard_error", {})["how_many"] = {
+            f"p{lv}": result.how_many_standard_error(lv) for lv in HEADLINE_LEVELS
+        }
         payload["target_periods"] = result.target_periods
     if inp.backlog is not None:
         payload["backlog"] = {

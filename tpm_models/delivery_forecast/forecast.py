@@ -62,6 +62,7 @@ __all__ = [
     "ForecastResult",
     "ThroughputEstimate",
     "how_many_percentile",
+    "percentile_standard_error",
     "period_end_dates",
     "periods_until",
     "simulate_forecast",
@@ -317,6 +318,30 @@ def how_many_percentile(counts: npt.ArrayLike, level: float) -> int:
     return int(np.partition(a, a.size - m)[a.size - m])
 
 
+def percentile_standard_error(values: npt.ArrayLike, level: float) -> float:
+    """Distribution-free standard error of an empirical percentile.
+
+    Half the spread between the order statistics ``σ = √(n·p·(1−p))`` ranks either side of
+    the percentile's rank (the binomial approximation of a ±1 SE interval for a quantile).
+    It applies to "how many" figures too, since the X% "how many" figure is the (100 − X)th
+    percentile.
+
+    Examples
+    --------
+    >>> percentile_standard_error([5] * 100, 85)
+    0.0
+    >>> round(percentile_standard_error(range(1000), 50), 1)
+    16.0
+    """
+    a = np.sort(np.asarray(values, dtype=np.float64).ravel())
+    n, p = a.size, level / 100
+    m = _rank(level, n)
+    half = math.sqrt(n * p * (1 - p))
+    lo = max(1, math.floor(m - half))
+    hi = min(n, math.ceil(m + half))
+    return float(a[hi - 1] - a[lo - 1]) / 2
+
+
 def _reached_rows(
     cum: npt.NDArray[np.int32], levels: tuple[int, ...]
 ) -> tuple[IntArray, FloatArray]:
@@ -555,6 +580,10 @@ class ForecastResult:
         """Periods needed with ``level``% confidence (smallest ``k`` done by in ≥ level%)."""
         return when_percentile(self._when(), level)
 
+    def when_standard_error(self, level: float) -> float:
+        """Monte Carlo standard error of :meth:`when_periods_at` (periods)."""
+        return percentile_standard_error(self._when(), level)
+
     def when_date(self, level: float) -> dt.date:
         """Date by which the backlog is done in at least ``level``% of trials."""
         return self.period_end_date(self.when_periods_at(level))
@@ -599,6 +628,10 @@ class ForecastResult:
     def how_many_at(self, level: float) -> int:
         """Items finished by the target date in at least ``level``% of trials."""
         return how_many_percentile(self._how_many(), level)
+
+    def how_many_standard_error(self, level: float) -> float:
+        """Monte Carlo standard error of :meth:`how_many_at` (items)."""
+        return percentile_standard_error(self._how_many(), 100 - level)
 
     def how_many_table(self) -> pd.DataFrame:
         """One row per count: ``items``, ``trials`` ending exactly there, ``probability``
@@ -662,10 +695,13 @@ class ForecastResult:
 
     # --- summary ---
     def summary(self) -> pd.DataFrame:
-        """Tidy headline table: ``measure``, ``percentile``, ``periods``, ``date``, ``items``.
+        """Tidy headline table: ``measure``, ``percentile``, ``periods``, ``date``, ``items``,
+        ``standard_error``.
 
         ``when`` rows give the periods needed and the date; ``how_many`` rows the items
         finished by the target date (reached in at least that share of trials).
+        ``standard_error`` is the Monte Carlo standard error of the figure (periods for
+        ``when``, items for ``how_many``).
         """
         rows: list[dict[str, object]] = []
         if self.when_periods is not None:
@@ -678,6 +714,7 @@ class ForecastResult:
                         "periods": k,
                         "date": self.period_end_date(k),
                         "items": None,
+                        "standard_error": self.when_standard_error(lv),
                     }
                 )
         if self.how_many_items is not None:
@@ -689,6 +726,8 @@ class ForecastResult:
                         "periods": self.target_periods,
                         "date": self.inputs.target_date,
                         "items": self.how_many_at(lv),
+                        "standard_error": self.how_many_standard_error(lv),
                     }
                 )
-        return pd.DataFrame(rows, columns=["measure", "percentile", "periods", "date", "items"])
+        columns = ["measure", "percentile", "periods", "date", "items", "standard_error"]
+        return pd.DataFrame(rows, columns=columns)
