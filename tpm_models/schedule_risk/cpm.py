@@ -85,7 +85,7 @@ def forward_pass(
     early_finish: FloatArray,
     rows: Sequence[int] | None = None,
 ) -> None:
-    """Early start/finish in place, arrays ``(n_tasks, n)``; ``rows`` (topologically ordered)
+    """Early start/finish in place, arrays ``(n_tasks, …)``; ``rows`` (topologically ordered)
     limits the pass to those tasks (the others must already hold valid values)."""
     d, es, ef = duration_days, early_start, early_finish
     tmp = np.empty(d.shape[1:], dtype=d.dtype)
@@ -95,16 +95,20 @@ def forward_pass(
         if not links:
             esj.fill(0.0)
         for k, (i, code, lag) in enumerate(links):
-            target = esj if k == 0 else tmp
             src = ef[i] if code in (FS, FF) else es[i]
+            if code in (FS, SS) and not lag:
+                if k == 0:
+                    esj[...] = src
+                else:
+                    np.maximum(esj, src, out=esj)
+                continue
+            target = esj if k == 0 else tmp
             if code in (FF, SF):
                 np.subtract(src, d[j], out=target)
                 if lag:
                     target += lag
-            elif lag:
-                np.add(src, lag, out=target)
             else:
-                target[...] = src
+                np.add(src, lag, out=target)
             if k:
                 np.maximum(esj, tmp, out=esj)
         if net.needs_clamp[j]:
@@ -116,29 +120,32 @@ def backward_pass(
     net: CompiledNetwork,
     duration_days: FloatArray,
     project_finish: FloatArray,
-    late_finish: FloatArray,
+    late_start: FloatArray,
 ) -> None:
-    """Late finish in place (``(n_tasks, n)``), capped at the project finish ``(n,)``."""
-    d, lf = duration_days, late_finish
+    """Late start in place (``(n_tasks, …)``); late finishes are capped at the project finish.
+
+    Each successor link bounds the predecessor's late finish ``LF_j``: ``FS``: ``LS_k − L``;
+    ``SS``: ``LS_k − L + d_j``; ``FF``: ``LF_k − L``; ``SF``: ``LF_k − L + d_j``.
+    """
+    d, ls = duration_days, late_start
     tmp = np.empty(d.shape[1:], dtype=d.dtype)
     for j in reversed(net.order):
-        lfj = lf[j]
+        lfj = ls[j]  # holds the late finish until the last line
         lfj[...] = project_finish
         for k, code, lag in net.succs[j]:
-            # constraint on j's finish implied by successor k's late dates
-            if code == FS:  # LS_k ≥ LF_j + L
-                np.subtract(lf[k], d[k], out=tmp)
-                tmp -= lag
-            elif code == SS:  # LS_k ≥ LS_j + L  ⇒  LF_j ≤ LS_k − L + d_j
-                np.subtract(lf[k], d[k], out=tmp)
-                tmp += d[j]
-                tmp -= lag
-            elif code == FF:  # LF_k ≥ LF_j + L
-                np.subtract(lf[k], lag, out=tmp)
-            else:  # SF: LF_k ≥ LS_j + L  ⇒  LF_j ≤ LF_k − L + d_j
-                np.subtract(lf[k], lag, out=tmp)
+            if code == FS and not lag:
+                np.minimum(lfj, ls[k], out=lfj)
+                continue
+            if code in (FS, SS):
+                np.subtract(ls[k], lag, out=tmp)
+            else:  # FF, SF: from LF_k = LS_k + d_k
+                np.add(ls[k], d[k], out=tmp)
+                if lag:
+                    tmp -= lag
+            if code in (SS, SF):
                 tmp += d[j]
             np.minimum(lfj, tmp, out=lfj)
+        lfj -= d[j]
 
 
 @dataclass(frozen=True)
@@ -225,9 +232,10 @@ def compute_cpm(inputs: ScheduleInputs, durations_days: Sequence[float] | None =
     ef = np.empty((n, 1))
     forward_pass(net, d2, es, ef)
     finish = ef.max(axis=0)
-    lf = np.empty((n, 1))
-    backward_pass(net, d2, finish, lf)
-    total_float = (lf - ef)[:, 0]
+    ls = np.empty((n, 1))
+    backward_pass(net, d2, finish, ls)
+    lf = ls + d2
+    total_float = (ls - es)[:, 0]
     tol = FLOAT_TOLERANCE * max(1.0, float(abs(finish[0])))
     critical = total_float <= tol
     total_float = np.where(critical, 0.0, total_float)
@@ -236,7 +244,7 @@ def compute_cpm(inputs: ScheduleInputs, durations_days: Sequence[float] | None =
         task_ids=ids,
         early_start_days=es[:, 0].copy(),
         early_finish_days=ef[:, 0].copy(),
-        late_start_days=(lf - d2)[:, 0].copy(),
+        late_start_days=ls[:, 0].copy(),
         late_finish_days=lf[:, 0].copy(),
         total_float_days=total_float,
         finish_days=float(finish[0]),

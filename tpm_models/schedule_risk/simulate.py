@@ -332,18 +332,30 @@ def _descendants(net: CompiledNetwork, starts: Sequence[int]) -> list[int]:
     return [j for j in net.order if j in hit]
 
 
-def _spline_basis(x: FloatArray, lo: float, width: float, cells: int) -> FloatArray:
-    """Uniform cubic B-spline basis (``cells + 3`` functions) at ``x`` clamped to the range."""
+def _spline_cells(
+    x: FloatArray, lo: float, width: float, cells: int
+) -> tuple[npt.NDArray[np.intp], FloatArray]:
+    """Uniform cubic B-splines (``cells + 3`` functions) at ``x`` clamped to the range: the first
+    non-zero function's index and the four non-zero values per point (they sum to 1)."""
     s = np.clip((x - lo) / width, 0.0, cells * (1.0 - 1e-12))
     c = s.astype(np.intp)
     s -= c
     s2, s3 = s * s, s * s * s
+    w = np.empty((x.size, 4))
+    w[:, 0] = (1.0 - s) ** 3 / 6.0
+    w[:, 1] = (3.0 * s3 - 6.0 * s2 + 4.0) / 6.0
+    w[:, 2] = (-3.0 * s3 + 3.0 * s2 + 3.0 * s + 1.0) / 6.0
+    w[:, 3] = s3 / 6.0
+    return c, w
+
+
+def _spline_basis(x: FloatArray, lo: float, width: float, cells: int) -> FloatArray:
+    """Dense design matrix ``(len(x), cells + 3)`` of :func:`_spline_cells`."""
+    c, w = _spline_cells(x, lo, width, cells)
     phi = np.zeros((x.size, cells + 3))
     rows = np.arange(x.size)
-    phi[rows, c] = (1.0 - s) ** 3 / 6.0
-    phi[rows, c + 1] = (3.0 * s3 - 6.0 * s2 + 4.0) / 6.0
-    phi[rows, c + 2] = (-3.0 * s3 + 3.0 * s2 + 3.0 * s + 1.0) / 6.0
-    phi[rows, c + 3] = s3 / 6.0
+    for o in range(4):
+        phi[rows, c + o] = w[:, o]
     return phi
 
 
@@ -392,29 +404,29 @@ class _Accumulator:
         d: FloatArray,
         es: FloatArray,
         ef: FloatArray,
-        lf: FloatArray,
+        ls: FloatArray,
         f: FloatArray,
     ) -> None:
-        """One block, arrays ``(n_tasks, size)`` and ``f`` ``(size,)``; ``lf`` is overwritten."""
+        """One block, arrays ``(n_tasks, size)`` and ``f`` ``(size,)``; ``ls`` (late starts) is
+        overwritten."""
         if not self.laid_out:
             self._layout(ef, f)
         size = f.size
         self.n += size
         # criticality: total float within tolerance of 0
         tol = FLOAT_TOLERANCE * np.maximum(1.0, np.abs(f))
-        np.subtract(lf, ef, out=lf)
-        self.critical += np.count_nonzero(lf <= tol, axis=1)
-        # duration moments (BLAS matrix-vector products on contiguous blocks) and mean starts
+        np.subtract(ls, es, out=ls)
+        self.critical += np.count_nonzero(ls <= tol, axis=1)
+        # duration moments and mean starts (per block, so independent of the chunking)
         fc = f - self.finish_shift
-        ones = np.ones(size)
-        self.sum_df += d @ fc
-        self.sum_d += d @ ones
+        self.sum_df += np.einsum("ij,j->i", d, fc)
+        self.sum_d += d.sum(axis=1)
         self.sum_d2 += np.einsum("ij,ij->i", d, d)
-        self.sum_es += es @ ones
-        # Spearman: grades against the finish-spline basis
+        self.sum_es += es.sum(axis=1)
+        # Spearman: grades against the finish-spline basis (the one BLAS product per block)
         self.grade_basis += u @ _spline_basis(f, self.s_lo, self.s_width, SPLINE_CELLS)
         # task finish histograms (integer counts)
-        t = np.multiply(ef, self.h_scale[:, None], out=lf)  # lf is free again
+        t = np.multiply(ef, self.h_scale[:, None], out=ls)  # ls is free again
         t += self.h_shift[:, None]
         np.clip(t, 0.0, HIST_BINS + 1.0, out=t)
         idx = t.astype(np.intp)
@@ -458,14 +470,20 @@ class _Accumulator:
         grade = (stats.rankdata(finish) - 0.5) / n  # exact mid-ranks, scaled to (0, 1)
         var_g = float(grade.var())
         n_basis = SPLINE_CELLS + 3
+        # normal equations of the least-squares spline through the exact ranks, accumulated
+        # from the four non-zero basis values per trial (no dense design matrix)
+        c, w = _spline_cells(finish, self.s_lo, self.s_width, SPLINE_CELLS)
         gram = np.zeros((n_basis, n_basis))
         rhs = np.zeros(n_basis)
         col_sum = np.zeros(n_basis)
-        for a in range(0, n, 1 << 16):
-            phi = _spline_basis(finish[a : a + (1 << 16)], self.s_lo, self.s_width, SPLINE_CELLS)
-            gram += phi.T @ phi
-            rhs += phi.T @ grade[a : a + (1 << 16)]
-            col_sum += phi.sum(axis=0)
+        for o1 in range(4):
+            rhs += np.bincount(c + o1, weights=w[:, o1] * grade, minlength=n_basis)
+            col_sum += np.bincount(c + o1, weights=w[:, o1], minlength=n_basis)
+            for o2 in range(4):
+                flat = (c + o1) * n_basis + (c + o2)
+                gram += np.bincount(
+                    flat, weights=w[:, o1] * w[:, o2], minlength=n_basis * n_basis
+                ).reshape(n_basis, n_basis)
         coef = np.linalg.lstsq(gram, rhs, rcond=None)[0]  # least-squares spline of the ranks
         mean_fit = float(col_sum @ coef) / n
         mean_u = self.grade_basis.sum(axis=1) / n  # the basis is a partition of unity
@@ -562,16 +580,16 @@ def simulate_schedule(
         d = chunk.durations
         es = np.empty_like(d)
         ef = np.empty_like(d)
-        lf = np.empty_like(d)
+        ls = np.empty_like(d)
         d_t, es_t, ef_t = d.transpose(1, 0, 2), es.transpose(1, 0, 2), ef.transpose(1, 0, 2)
         forward_pass(net, d_t, es_t, ef_t)
         f = ef.max(axis=1)  # (blocks, size)
-        backward_pass(net, d_t, f, lf.transpose(1, 0, 2))
+        backward_pass(net, d_t, f, ls.transpose(1, 0, 2))
         start = first * BLOCK_TRIALS
         finish[start : start + f.size] = f.ravel()
         delays = _risk_delays(net, chunk, es, ef, f, risk_rows)
         for k in range(nb):
-            acc.add_block(chunk.grades[k], d[k], es[k], ef[k], lf[k], f[k])
+            acc.add_block(chunk.grades[k], d[k], es[k], ef[k], ls[k], f[k])
             for r in range(n_risks):
                 risk_occ[r] += int(np.count_nonzero(chunk.risk_occurred[r][k]))
                 risk_delay[r] += float(delays[r, k].sum())
