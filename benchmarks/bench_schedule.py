@@ -105,7 +105,15 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for kind, tasks, iterations in CASES:
         out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.bench_schedule", "--case", kind, str(tasks), str(iterations)],
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.bench_schedule",
+                "--case",
+                kind,
+                str(tasks),
+                str(iterations),
+            ],
             check=True,
             capture_output=True,
             text=True,
