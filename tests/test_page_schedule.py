@@ -290,3 +290,19 @@ def test_view_summary_and_chart_images() -> None:
     assert png.startswith(b"\x89PNG")
     assert svg is not None
     assert b"<svg" in svg[:400]
+
+
+def test_long_run_with_progress_bar_latin_hypercube(at: AppTest) -> None:
+    trials = ui.PROGRESS_FROM_TRIALS  # big enough for the progress bar path
+    at.number_input(key=ui.W_TRIALS).set_value(trials)
+    at.radio(key=ui.W_METHOD).set_value("Latin Hypercube")
+    at.button(key="sched_run").click()
+    at.run()
+    assert not at.exception, at.exception
+    result = simulate_schedule(
+        _sample_inputs(), iterations=trials, rng=ui.DEFAULT_SEED, method="latin_hypercube"
+    )
+    assert _metrics(at)["P80 finish"][0] == ui.fmt_date(result.finish_date(80))
+    caption = " ".join(c.value for c in at.caption)
+    assert f"{trials:,} trials" in caption
+    assert "Latin Hypercube" in caption

@@ -816,10 +816,15 @@ def build_charts(view: ScheduleView) -> dict[str, Any]:
 
 
 def compare_chart(before: ScheduleView, after: ScheduleView) -> Any:
-
+    """Before/after S-curves on one chart, each curve's P80 labelled."""
+    b80, a80 = before.headline[80], after.headline[80]
     return charts.s_curve(
         {"Before": before.s_curve, "After mitigation": after.s_curve},
-        points=_markers(before, (80,)),
+        points=[
+            ("P80 before", b80[1] if b80[1] is not None else b80[0]),
+            ("P80 after", a80[1] if a80[1] is not None else a80[0]),
+        ],
+        label_right=["P80 before"],
         deadline=before.deadline,
         title="Before and after the mitigation",
         subtitle="Same seed, same draws: the gap between the curves is the mitigation's effect",

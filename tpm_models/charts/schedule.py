@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import cast
+from typing import Literal, cast
 
 import altair as alt
 import pandas as pd
@@ -256,6 +256,7 @@ def s_curve(
     curves: pd.DataFrame | Mapping[str, pd.DataFrame],
     *,
     points: Sequence[Marker] = (),
+    label_right: Sequence[str] = (),
     deadline: object | None = None,
     title: str = "How likely is each finish date?",
     subtitle: str | None = None,
@@ -270,7 +271,9 @@ def s_curve(
         known. A mapping draws one coloured line per entry (e.g. ``{"Before": a, "After": b}``).
     points : sequence of (label, x)
         Labelled points on the first curve, e.g. ``[("P50", date), ("P80", date)]``; their
-        heights are the percentile (``P80`` sits at 80 %).
+        heights are the percentile in the label's first word (``P80 after`` sits at 80 %).
+        Labels go left of their point, or right (and lower) for the labels in
+        ``label_right`` (e.g. the "before" point of a before/after pair).
     deadline : date or float, optional
         A vertical rule labelled "Deadline".
 
@@ -336,7 +339,9 @@ def s_curve(
             {
                 "label": [p[0] for p in points],
                 "x": [_timestamp(p[1]) for p in points],
-                "percent": [float(p[0].lstrip("P")) for p in points],
+                # "P80" or "P80 after": the height is the percentile in the first word
+                "percent": [float(p[0].split(" ")[0].lstrip("P")) for p in points],
+                "right": [p[0] in label_right for p in points],
             }
         )
         if temporal:
@@ -363,11 +368,24 @@ def s_curve(
                 ],
             )
         )
-        layers.append(
-            pbase.mark_text(align="right", dx=-8, dy=-2, fontWeight="bold", fontSize=11).encode(
-                x=f"x:{t}", y="percent:Q", text="text:N"
-            )
+        left, right = pts.loc[~pts["right"]], pts.loc[pts["right"]]
+        sides: tuple[tuple[Literal["left", "right"], pd.DataFrame], ...] = (
+            ("right", left),
+            ("left", right),
         )
+        for side, frame in sides:
+            if len(frame):
+                layers.append(
+                    alt.Chart(frame)
+                    .mark_text(
+                        align=side,
+                        dx=-8 if side == "right" else 8,
+                        dy=-2 if side == "right" else 10,
+                        fontWeight="bold",
+                        fontSize=11,
+                    )
+                    .encode(x=f"x:{t}", y="percent:Q", text="text:N")
+                )
     if deadline is not None:
         layers.extend(_rules([("Deadline", deadline)], temporal, at_y=4.0))
     chart = _layered(layers, height=height)
