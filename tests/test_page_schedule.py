@@ -306,3 +306,32 @@ def test_long_run_with_progress_bar_latin_hypercube(at: AppTest) -> None:
     caption = " ".join(c.value for c in at.caption)
     assert f"{trials:,} trials" in caption
     assert "Latin Hypercube" in caption
+
+
+def test_edits_survive_leaving_the_page(at: AppTest) -> None:
+    key = f"sched_editor_tasks_{at.session_state[ui.STATE_KEY]['version']}"
+    at.session_state[key] = {
+        "edited_rows": {1: {"name": "Architecture (edited)", "high": 20.0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.error
+    # Streamlit drops a widget's state when the user visits another page
+    del at.session_state[key]
+    at.run()
+    assert not at.exception, at.exception
+    arch = at.session_state[ui.STATE_KEY]["last_good"].tasks[1]
+    assert arch.name == "Architecture (edited)"
+    assert arch.duration.high == 20.0
+    assert at.session_state[ui.STATE_KEY]["data"].tasks.loc[2, "name"] == "Architecture (edited)"
+
+
+def test_bad_holiday_line_is_located_and_the_rest_kept(at: AppTest) -> None:
+    at.text_area(key=ui.W_HOLIDAYS).set_value("2027-01-01\nnot a date\n2027-05-31")
+    at.button(key="sched_run").click()
+    at.run()
+    assert not at.exception, at.exception
+    errors = _errors(at)
+    assert "holidays:2:date" in errors
+    assert at.text_area(key=ui.W_HOLIDAYS).value == "2027-01-01\nnot a date\n2027-05-31"
