@@ -67,6 +67,19 @@ def test_holidays_push_a_daily_forecast_by_one_working_day_each(
     assert data["when"]["p85"] == "2027-02-16"
 
 
+def test_window_and_types_narrow_the_history(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(
+        capsys, str(SAMPLE), "--items", "50", "--window-days", "30", "--types", "Bug,story",
+        "--json",
+    )  # fmt: skip
+    assert code == 0
+    data = json.loads(out)
+    assert data["history"]["first_date"] == "2026-10-15"
+    assert data["history"]["last_date"] == "2026-11-13"
+    issues = read_jira_csv(SAMPLE).filter(issue_types=["Bug", "Story"])
+    assert data["history"]["items"] == issues.history().window(last_days=30).total_items
+
+
 def test_json_how_many_mode(capsys: pytest.CaptureFixture[str], constant_table: Path) -> None:
     code, out, _ = _run(
         capsys, str(constant_table), "--until", "2027-02-10", "--start", "2027-02-01", "--json"

@@ -274,3 +274,10 @@ def test_holiday_readers() -> None:
     with pytest.raises(InputError) as info:
         parse_holiday_lines("2026-12-25\n25/12/2026\n")
     assert [(p.source, p.row) for p in info.value.problems] == [("Holidays", 2)]
+
+
+def test_filtered_history_runs_to_the_end_of_the_export() -> None:
+    data = _rows("x,A-1,Bug,Done,,2025-06-02,,", "x,A-2,Story,Done,,2025-06-06,,")
+    bugs = read_jira_csv(data).filter(issue_types=["Bug"]).history()
+    assert bugs.last_date == dt.date(2025, 6, 6)
+    assert bugs.completed.tolist() == [1, 0, 0, 0, 0]

@@ -168,3 +168,13 @@ def test_risk_rows_become_risks_with_located_problems() -> None:
         risks_from_rows([{"name": "x", "probability": 130.0, "low_items": 5, "high_items": 1}])
     located = {(p.source, p.row, p.column) for p in info.value.problems}
     assert ("Risks", 1, "probability %") in located
+
+
+def test_history_window_choice_narrows_the_history(at: AppTest) -> None:
+    at.selectbox(key="fc_window").set_value("Last 90 days")
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    text = _texts(at)
+    # the sample ends Fri 13 Nov 2026; 90 calendar days back starts Sun 16 Aug 2026
+    assert "Window: Sun 16 Aug 2026 – Fri 13 Nov 2026" in text

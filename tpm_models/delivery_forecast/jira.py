@@ -126,11 +126,16 @@ class JiraIssues:
         ``created`` and ``resolved`` (datetime64, NaT when unresolved).
     unresolved : int
         Rows skipped because ``Resolved`` is empty.
+    export_last_resolved : date or None
+        Last resolution date in the whole export. Filtered views keep it, so a history of
+        (say) bugs only still runs to the end of the export, with zero days at its end
+        instead of stopping at the last bug.
     """
 
     source: str
     frame: pd.DataFrame
     unresolved: int
+    export_last_resolved: dt.date | None = None
 
     @property
     def total(self) -> int:
@@ -165,10 +170,15 @@ class JiraIssues:
             wanted = {t.strip().lower() for t in statuses}
             keep &= self.frame["status"].str.lower().isin(wanted)
         kept = self.frame[keep].reset_index(drop=True)
-        return JiraIssues(self.source, kept, int(kept["resolved"].isna().sum()))
+        return JiraIssues(
+            self.source, kept, int(kept["resolved"].isna().sum()), self.export_last_resolved
+        )
 
     def history(self, *, through: dt.date | None = None) -> DailyThroughput:
         """Items resolved per calendar day (zero days filled) from the resolved issues.
+
+        The history runs to ``through`` or to the export's last resolution date, whichever
+        is later.
 
         Raises
         ------
@@ -183,7 +193,8 @@ class JiraIssues:
                 "history needs issues with a Resolved date",
             )
         days = resolved.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
-        return DailyThroughput.from_completion_dates(days, through=through)
+        ends = [d for d in (through, self.export_last_resolved) if d is not None]
+        return DailyThroughput.from_completion_dates(days, through=max(ends) if ends else None)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -344,7 +355,8 @@ def read_jira_csv(source: Source, *, name: str | None = None) -> JiraIssues:
             "resolved": pd.to_datetime(pd.Series(out["resolved"], dtype=object)),
         }
     )
-    return JiraIssues(src, frame, unresolved)
+    last = frame["resolved"].max()
+    return JiraIssues(src, frame, unresolved, None if pd.isna(last) else last.date())
 
 
 def read_throughput_table(source: Source, *, name: str | None = None) -> DailyThroughput:
