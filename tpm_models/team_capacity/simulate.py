@@ -59,6 +59,7 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+CountArray = npt.NDArray[np.int32]
 BoolArray = npt.NDArray[np.bool_]
 
 #: Role name used for the all-roles rows of result frames.
@@ -125,6 +126,45 @@ def _stay_months(u: FloatArray, p: float, cap: int) -> IntArray:
     return out
 
 
+def _binomial_from_uniforms(n: CountArray, p: float, u: FloatArray) -> CountArray:
+    """``Binomial(n, p)`` draws by inverse CDF at uniforms ``u`` (vectorised, any shape).
+
+    Sums the pmf term by term (``pmf_{k+1} = pmf_k · (n − k)/(k + 1) · p/(1 − p)``) and counts
+    the terms whose CDF is still below ``u``; with a monthly hazard of a few percent a handful
+    of passes over the array suffice.
+    """
+    q = 1.0 - p
+    pmf = np.power(q, n.astype(np.float64))
+    cdf = pmf.copy()
+    out = np.zeros(n.shape, dtype=np.int32)
+    active = (u > cdf) & (n > 0)
+    k = 0
+    while active.any():
+        out += active
+        pmf *= (n - k) / (k + 1) * (p / q)
+        k += 1
+        cdf += pmf
+        active &= (u > cdf) & (n > k)
+    return out
+
+
+def _split_leavers(groups: CountArray, leavers: CountArray, gen: np.random.Generator) -> CountArray:
+    """Which groups ``leavers`` people leave from, drawn without replacement.
+
+    ``groups`` is ``(G, K)``: people in each of G groups for K cases; returns the same shape.
+    """
+    taken = np.zeros_like(groups)
+    cases = np.arange(groups.shape[1])
+    for j in range(int(leavers.max())):
+        remaining = groups - taken
+        total = remaining.sum(axis=0)
+        pick = np.floor(gen.random(groups.shape[1]) * total)
+        group = (pick[None, :] >= np.cumsum(remaining, axis=0)).sum(axis=0)
+        act = leavers > j
+        taken[group[act], cases[act]] += 1
+    return taken
+
+
 class _Engine:
     """Draws shared by every plan evaluated on one scenario (roster part + seat streams)."""
 
@@ -150,7 +190,14 @@ class _Engine:
         )
 
     # --- roster: Binomial departures per line and month --------------------------------
-    def _roster(self) -> tuple[FloatArray, IntArray]:
+    def _roster(self) -> tuple[FloatArray, CountArray]:
+        """Net FTE and headcount of the roster (and its backfills) per role: (R, T, M).
+
+        Departures of a line in a month are ``Binomial(present, p)``, drawn by inverse CDF
+        (:func:`_binomial_from_uniforms`); who leaves (ramped staff or which ramping cohort)
+        is then a uniformly random subset of the people present, i.e. a multivariate
+        hypergeometric split — the same law as an independent Binomial per group.
+        """
         sc, m_count, t_count = self.sc, self.months, self.trials
         gen = np.random.default_rng(np.random.SeedSequence(self.roster_root))
         lines = sc.roles
@@ -163,36 +210,41 @@ class _Engine:
         backfilled = np.array(
             [sc.backfill.enabled and ln.end_month is None for ln in lines], dtype=bool
         )
-        ramped = np.zeros((n_lines, t_count), dtype=np.int64)
+        role_of_line = [self.roles.index(ln.role) for ln in lines]
+        n_roles = len(self.roles)
+        ramped = np.zeros((n_lines, t_count), dtype=np.int32)
         for i, ln in enumerate(lines):
             if start[i] == 0:
                 ramped[i] = ln.headcount
-        cohorts = np.zeros((n_lines, t_count, n_ramp), dtype=np.int64)
-        pending = np.zeros((n_lines, t_count, m_count + 1), dtype=np.int64)
-        net = np.zeros((n_lines, t_count, m_count))
-        head = np.zeros((n_lines, t_count, m_count), dtype=np.int64)
-        line_idx = np.arange(n_lines)[:, None]
-        trial_idx = np.arange(t_count)[None, :]
+        cohorts = np.zeros((n_ramp, n_lines, t_count), dtype=np.int32)  # [k] = tenure k + 1
+        pending = np.zeros((m_count + 1, n_lines, t_count), dtype=np.int32)
+        net_m = np.zeros((m_count, n_roles, t_count))
+        head_m = np.zeros((m_count, n_roles, t_count), dtype=np.int32)
         lag_est = sc.backfill.lag_months
+        drag = sc.onboarding_drag
         for t in range(m_count):
             if n_ramp and t > 0:  # tenure advances at the month boundary
-                ramped += cohorts[:, :, -1]
-                cohorts[:, :, 1:] = cohorts[:, :, :-1]
-                cohorts[:, :, 0] = 0
+                ramped += cohorts[-1]
+                cohorts[1:] = cohorts[:-1].copy()
+                cohorts[0] = 0
             if self.p > 0:
-                d_ramped = gen.binomial(ramped, self.p)
-                d_cohorts = gen.binomial(cohorts, self.p)
-                ramped -= d_ramped
-                cohorts -= d_cohorts
-                if sc.backfill.enabled:
-                    leavers = d_ramped + d_cohorts.sum(axis=2)
-                    lag = _ceil_months(lag_est.ppf(gen.random((n_lines, t_count))))
-                    leavers *= backfilled[:, None]
-                    slot = np.minimum(t + lag, m_count)
-                    pending[line_idx, trial_idx, slot] += leavers
-            arrivals = pending[:, :, t]
+                present = ramped + cohorts.sum(axis=0, dtype=np.int32)
+                leavers = _binomial_from_uniforms(present, self.p, gen.random(present.shape))
+                li, ti = np.nonzero(leavers)
+                if li.size:
+                    d = leavers[li, ti]
+                    groups = np.concatenate([ramped[li, ti][None], cohorts[:, li, ti]], axis=0)
+                    taken = _split_leavers(groups, d, gen)
+                    ramped[li, ti] -= taken[0]
+                    cohorts[:, li, ti] -= taken[1:]
+                    keep = backfilled[li]
+                    if keep.any():
+                        lag = _ceil_months(lag_est.ppf(gen.random(int(keep.sum()))))
+                        slot = np.minimum(t + lag, m_count)
+                        pending[slot, li[keep], ti[keep]] += d[keep]
+            arrivals = pending[t]
             if n_ramp:
-                cohorts[:, :, 0] += arrivals
+                cohorts[0] += arrivals
             else:
                 ramped += arrivals
             for i, ln in enumerate(lines):
@@ -200,17 +252,19 @@ class _Engine:
                     ramped[i] += ln.headcount
                 if t == end[i] + 1:
                     ramped[i] = 0
-                    cohorts[i] = 0
-                    pending[i] = 0
-            ramping = cohorts.sum(axis=2)
-            head[:, :, t] = ramped + ramping
-            net[:, :, t] = fte * (ramped + cohorts @ f) - sc.onboarding_drag * ramping
-        role_of_line = [self.roles.index(ln.role) for ln in lines]
-        net_r = np.zeros((len(self.roles), t_count, m_count))
-        head_r = np.zeros((len(self.roles), t_count, m_count), dtype=np.int64)
-        for i, r in enumerate(role_of_line):
-            net_r[r] += net[i]
-            head_r[r] += head[i]
+                    cohorts[:, i] = 0
+                    pending[:, i] = 0
+            ramping = cohorts.sum(axis=0, dtype=np.int32)
+            productive = ramped.astype(np.float64)
+            for k in range(n_ramp):
+                productive += f[k] * cohorts[k]
+            line_net = fte * productive - drag * ramping
+            line_head = ramped + ramping
+            for i, r in enumerate(role_of_line):
+                net_m[t, r] += line_net[i]
+                head_m[t, r] += line_head[i]
+        net_r: FloatArray = np.ascontiguousarray(net_m.transpose(1, 2, 0))
+        head_r: CountArray = np.ascontiguousarray(head_m.transpose(1, 2, 0))
         return net_r, head_r
 
     # --- hires: one independent, reproducible stream per seat -------------------------
@@ -235,20 +289,26 @@ class _Engine:
         present = np.zeros((t_count, m_count), dtype=bool)
         lag_est = sc.backfill.lag_months
         for _ in range(m_count + 1):
-            active = arrive < m_count
-            if not active.any():
-                break
-            stay = _stay_months(gen.random(t_count), self.p, m_count + 1)
+            # one occupant of the seat per pass; only trials whose seat is (re)filled work
+            u_stay = gen.random(t_count)
             u_lag = gen.random(t_count)
-            leave = arrive + stay
-            tenure = tau - arrive[:, None] + 1
+            idx = np.flatnonzero(arrive < m_count)
+            if idx.size == 0:
+                break
+            a = arrive[idx]
+            leave = a + _stay_months(u_stay[idx], self.p, m_count + 1)
+            tenure = tau - a[:, None] + 1
             here = (tenure >= 1) & (tau < leave[:, None])
-            net += np.where(here, value[np.clip(tenure, 0, ramp + 1)], 0.0)
-            present |= here
-            if sc.backfill.enabled:
-                arrive = np.where(active, leave + _ceil_months(lag_est.ppf(u_lag)), m_count)
+            contrib = np.where(here, value[np.clip(tenure, 0, ramp + 1)], 0.0)
+            if idx.size == t_count:
+                net += contrib
+                present |= here
             else:
-                arrive = np.full(t_count, m_count, dtype=np.int64)
+                net[idx] += contrib
+                present[idx] |= here
+            arrive = np.full(t_count, m_count, dtype=np.int64)
+            if sc.backfill.enabled:
+                arrive[idx] = leave + _ceil_months(lag_est.ppf(u_lag[idx]))
         self._seat_cache[key] = (net, present)
         return net, present
 
@@ -263,7 +323,7 @@ class _Engine:
                 counter[r] += 1
         return out
 
-    def plan_arrays(self, hires: Sequence[Hire]) -> tuple[FloatArray, IntArray]:
+    def plan_arrays(self, hires: Sequence[Hire]) -> tuple[FloatArray, CountArray]:
         """Net FTE and headcount per role, ``(roles, trials, months)``, for a hire plan."""
         net = self.roster_net.copy()
         head = self.roster_head.copy()
@@ -323,7 +383,7 @@ class CapacityResult:
     roles: tuple[str, ...]
     months: tuple[str, ...]
     capacity_fte: FloatArray = field(repr=False)
-    headcount: IntArray = field(repr=False)
+    headcount: CountArray = field(repr=False)
     demand_fte: FloatArray = field(repr=False)
     iterations: int
 
