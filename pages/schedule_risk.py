@@ -297,13 +297,19 @@ with st.container(border=True):
     )
     m2[1].metric(
         "Buffer for 80%",
-        ui.fmt_days(view.buffer_days[80]),
-        help="Working days to add to the plan (CPM) finish to be 80% sure: P80 − plan.",
+        ui.buffer_text(view, 80),
+        help=(
+            "Working days to add after the plan (CPM) finish date to be 80% sure "
+            f"(P80 − plan = {view.buffer_days[80]:.1f} days of working time)."
+        ),
     )
     m2[2].metric(
         "Buffer for 90%",
-        ui.fmt_days(view.buffer_days[90]),
-        help="Working days to add to the plan (CPM) finish to be 90% sure: P90 − plan.",
+        ui.buffer_text(view, 90),
+        help=(
+            "Working days to add after the plan (CPM) finish date to be 90% sure "
+            f"(P90 − plan = {view.buffer_days[90]:.1f} days of working time)."
+        ),
     )
     m2[3].metric(
         "Chance by the plan date",

@@ -86,7 +86,11 @@ def test_metrics_equal_the_engines_result_for_the_same_seed(at: AppTest) -> None
     assert metrics["Chance by the deadline"][0] == ui.fmt_prob(
         result.deadline_probability(ui.SAMPLE_DEADLINE)
     )
-    assert metrics["Buffer for 80%"][0] == ui.fmt_days(result.buffer_days(80))
+    p80_date = result.finish_date(80)
+    assert p80_date is not None
+    buffer = expected_inputs.calendar.working_days_between(plan, p80_date)
+    assert metrics["Buffer for 80%"][0] == f"{buffer} days"
+    assert metrics["P80 finish"][1] == f"+{buffer} days vs plan"
     caption = " ".join(c.value for c in at.caption)
     assert "5,000 trials · seed 7" in caption
 

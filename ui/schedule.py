@@ -872,6 +872,15 @@ def fmt_days(x: float) -> str:
     return f"{x:.1f} days" if abs(x) >= 0.05 else "0 days"
 
 
+def buffer_text(view: ScheduleView, q: int) -> str:
+    """Buffer for ``q`` % confidence. With dates: whole working days from the plan date to the
+    P``q`` date (the same figure as the "vs plan" arrows); else fractional days."""
+    n = view.working_days_vs_plan.get(q)
+    if n is not None:
+        return f"{n} days" if n != 1 else "1 day"
+    return fmt_days(view.buffer_days[q])
+
+
 def vs_plan_text(view: ScheduleView, q: int) -> str | None:
     n = view.working_days_vs_plan.get(q)
     if n is None:
