@@ -242,7 +242,8 @@ with col_when:
                 f"P{lv} {ui.fmt_date(result.when_date(lv))} ({result.when_periods_at(lv)} {unit})"
                 for lv in HEADLINE_LEVELS
             )
-            + f" · Monte Carlo standard error of P85: ±{result.when_standard_error(85):.1f} {unit}"
+            + " · Monte Carlo standard error of P85: "
+            + ui.se_text(result.when_standard_error(85), unit)
         )
     markers = [(f"P{lv}", result.when_date(lv)) for lv in HEADLINE_LEVELS]
     st.altair_chart(
@@ -268,7 +269,7 @@ with col_many:
             f"{result.target_periods} {unit} from {ui.fmt_date(ui.first_day(result))} · "
             + " · ".join(f"P{lv} {result.how_many_at(lv)} items" for lv in HEADLINE_LEVELS)
             + f" · the backlog is done by then in {result.when_probability(target):.0%} of trials"
-            + f" · standard error of P85: ±{result.how_many_standard_error(85):.1f} items"
+            + f" · standard error of P85: {ui.se_text(result.how_many_standard_error(85), 'items')}"
         )
     many_markers = [(f"P{lv}", result.how_many_at(lv)) for lv in HEADLINE_LEVELS]
     st.altair_chart(

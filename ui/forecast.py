@@ -192,6 +192,13 @@ def fmt_date(d: dt.date) -> str:
     return f"{d:%a} {d.day} {d:%b %Y}"
 
 
+def se_text(se: float, unit: str) -> str:
+    """``±1.5 working days``; a zero spread of whole periods/items reads "under 1 …"."""
+    if se > 0:
+        return f"±{se:.1f} {unit}"
+    return f"under 1 {unit.removesuffix('s')}"
+
+
 def first_day(result: ForecastResult) -> dt.date:
     """First day of period 1 (a daily forecast starting on a weekend starts on Monday)."""
     inp = result.inputs
