@@ -351,11 +351,47 @@ def parse_scenario(payload: Mapping[str, Any] | str | bytes, source: str = "scen
     try:
         s = Scenario.model_validate(payload, context={"defer_checks": True})
     except ValidationError as exc:
-        raise InputError(problems_from_validation_error(exc, source)) from None
+        problems = problems_from_validation_error(exc, source)
+        # report the cross-field problems of the parts that did parse too, so a user can fix
+        # the file in one pass
+        seen = {p.column for p in problems}
+        problems += [p for p in _raw_problems(payload, source) if p.column not in seen]
+        raise InputError(problems) from None
     problems = scenario_problems(s, source)
     if problems:
         raise InputError(problems)
     return s
+
+
+def _raw_problems(payload: Mapping[str, Any], source: str) -> list[Problem]:
+    """Cross-field checks on a payload that failed field validation (best effort)."""
+    out: list[Problem] = []
+    horizon = payload.get("horizon")
+    options = payload.get("options")
+    if isinstance(horizon, int) and horizon >= 1 and isinstance(options, list):
+        for i, opt in enumerate(options):
+            lines = opt.get("lines") if isinstance(opt, Mapping) else None
+            for j, line in enumerate(lines if isinstance(lines, list) else []):
+                values = line.get("values") if isinstance(line, Mapping) else None
+                if isinstance(values, list) and len(values) != horizon + 1:
+                    out.append(
+                        Problem(
+                            source,
+                            f"has {len(values)} entries; need {horizon + 1} "
+                            f"(one per period 0..{horizon})",
+                            None,
+                            f"options[{i}].lines[{j}].values",
+                        )
+                    )
+    scoring = payload.get("scoring")
+    if isinstance(scoring, Mapping) and isinstance(options, list):
+        try:
+            sc = Scoring.model_validate(scoring)
+        except ValidationError:
+            return out
+        names = [o.get("name") for o in options if isinstance(o, Mapping)]
+        out += _scoring_problems(sc, [n for n in names if isinstance(n, str)], source)
+    return out
 
 
 def load_scenario(source: Source, *, name: str | None = None) -> Scenario:

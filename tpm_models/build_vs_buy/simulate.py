@@ -604,6 +604,15 @@ class BreakEvenResult:
     values: FloatArray
     difference: FloatArray
     break_even: float | None
+    unit: str = "amount"
+
+    def format(self, value: float) -> str:
+        """An input value as text: rates as percentages, scales with ×, others as numbers."""
+        if self.unit == "rate":
+            return f"{value:.1%}"
+        if self.unit == "scale":
+            return f"×{value:.3g}"
+        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
 
     @property
     def message(self) -> str:
@@ -611,11 +620,11 @@ class BreakEvenResult:
             lo, hi = self.values[0], self.values[-1]
             return (
                 f"No break-even in range: {self.option_a} vs {self.option_b} does not change "
-                f"order for {self.label} between {lo:,.4g} and {hi:,.4g}."
+                f"order for {self.label} between {self.format(lo)} and {self.format(hi)}."
             )
         return (
             f"{self.option_a} and {self.option_b} tie when {self.label} = "
-            f"{self.break_even:,.4g} (now {self.current_value:,.4g})."
+            f"{self.format(self.break_even)} (now {self.format(self.current_value)})."
         )
 
     def frame(self) -> pd.DataFrame:
@@ -758,4 +767,5 @@ def break_even(
         values=grid,
         difference=diff,
         break_even=found,
+        unit="rate" if kind == "rate" else "scale" if kind == "scale" else "amount",
     )
