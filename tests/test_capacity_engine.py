@@ -19,6 +19,7 @@ from tpm_models.team_capacity import (
     ramp_factors,
     simulate_capacity,
 )
+from tpm_models.team_capacity.simulate import _binomial_from_uniforms, _split_leavers
 
 FIXED2 = Estimate.fixed(2.0)
 
@@ -254,3 +255,53 @@ def test_same_seed_same_result_and_percentiles_ordered() -> None:
     m = a.monthly()
     assert (m["capacity_p10"] <= m["capacity_p50"]).all()
     assert (m["capacity_p50"] <= m["capacity_p90"]).all()
+
+
+@pytest.mark.parametrize(("n", "p"), [(0, 0.2), (1, 0.01), (7, 0.0115), (30, 0.2)])
+def test_binomial_by_inverse_cdf_has_binomial_moments(n: int, p: float) -> None:
+    trials = 200_000
+    rng = np.random.default_rng(n)
+    d = _binomial_from_uniforms(np.full(trials, n, dtype=np.int32), p, rng.random(trials))
+    assert d.min() >= 0
+    assert d.max() <= n
+    var = n * p * (1 - p)
+    if var == 0:
+        assert np.all(d == 0)
+        return
+    assert abs(d.mean() - n * p) < 4 * math.sqrt(var / trials)
+    mu4 = var * (1 + 3 * (n - 2) * p * (1 - p))
+    assert abs(d.var(ddof=1) - var) < 4 * math.sqrt(
+        (mu4 - var**2 * (trials - 3) / (trials - 1)) / trials
+    )
+
+
+def test_leavers_are_split_over_groups_without_replacement() -> None:
+    """4 leavers among groups of 10, 5, 5 people: the first group's share is
+    Hypergeometric(20, 10, 4): mean 2, variance 4·½·½·16/19."""
+    cases = 40_000
+    groups = np.broadcast_to(np.array([[10], [5], [5]], dtype=np.int32), (3, cases)).copy()
+    leavers = np.full(cases, 4, dtype=np.int32)
+    taken = _split_leavers(groups, leavers, np.random.default_rng(8))
+    assert np.all(taken.sum(axis=0) == 4)
+    assert np.all(taken <= groups)
+    var = 4 * 0.5 * 0.5 * 16 / 19
+    assert abs(taken[0].mean() - 2) < 4 * math.sqrt(var / cases)
+    m4 = ((taken[0] - taken[0].mean()) ** 4).mean()  # SE of a sample variance from its m4
+    assert abs(taken[0].var() - var) < 4 * math.sqrt((m4 - var**2) / cases)
+
+
+def test_ramping_backfills_leave_at_the_same_rate() -> None:
+    """With instant backfill, ramp 3 and no drag, every seat is always filled: headcount is
+    constant even though leavers come from ramped and ramping people alike."""
+    sc = _scenario(
+        months=36,
+        attrition_annual=0.5,
+        ramp_months=3,
+        backfill=Backfill(enabled=True, lag_months=Estimate.fixed(0)),
+        roles=[RosterLine(role="A", headcount=12)],
+    )
+    res = simulate_capacity(sc, iterations=3_000, rng=6)
+    assert np.all(res.headcount[0] == 12)
+    # capacity falls below 12 only by ramping people: 12 − Σ (1 − ramp factor) per newcomer
+    assert res.capacity_fte[0].max() <= 12
+    assert res.capacity_fte[0, :, -1].mean() < 12

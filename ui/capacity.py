@@ -269,8 +269,8 @@ def headline(out: RunOutput) -> str:
     """Plain-language answer for the current plan."""
     return (
         f"With the current plan there is a **{out.min_prob:.0%}** chance of meeting demand "
-        f"in every month from {month_label(out.target_month)} to {month_label(out.until_month)} "
-        f"(the hardest month is {month_label(out.worst_month)})."
+        f"in the hardest month from {month_label(out.target_month)} to "
+        f"{month_label(out.until_month)} ({month_label(out.worst_month)})."
     )
 
 

@@ -156,17 +156,22 @@ def _headline(
     confidence: float,
     probability: float,
     baseline: float,
+    baseline_worst: str,
     target: str,
     limit: int,
 ) -> str:
+    """E.g. "With the current plan there is a 37% chance of meeting demand in the hardest month
+    from Jul 2027 on (Jul 2028); hire 2 Backend (starting May 2027) to make it at least 80% in
+    every month (81%)." """
     now = (
-        f"With the current plan there is a {baseline:.0%} chance of meeting demand in every "
-        f"month from {month_label(target)} on"
+        f"With the current plan there is a {baseline:.0%} chance of meeting demand in the "
+        f"hardest month from {month_label(target)} on ({month_label(baseline_worst)})"
     )
     if not feasible:
         return (
-            f"{now}. No plan with at most {limit} added hires per role reaches {confidence:.0%}; "
-            f"the best reaches {probability:.0%}. Raise the limit, start earlier, or cut demand."
+            f"{now}. No plan with at most {limit} added hires per role reaches {confidence:.0%} "
+            f"in every month; the best reaches {probability:.0%}. Raise the limit, start "
+            "earlier, or cut demand."
         )
     if not added:
         return f"{now}; no extra hires are needed for {confidence:.0%}."
@@ -180,7 +185,10 @@ def _headline(
             (f"{h.count} in " if len(hs) > 1 else "") + month_label(h.target_month) for h in hs
         )
         parts.append(f"{n} {role} ({'starting ' if len(hs) == 1 else ''}{when})")
-    return f"{now}; hire {', '.join(parts)} for {probability:.0%}."
+    return (
+        f"{now}; hire {', '.join(parts)} to make it at least {confidence:.0%} in every month "
+        f"({probability:.0%} in the hardest)."
+    )
 
 
 class _Search:
@@ -344,7 +352,7 @@ def solve_hiring_plan(
     joint = np.all(search.meets, axis=0).mean(axis=0)
     probability = float(joint.min())
     worst = sc.month_labels[k0 + int(np.argmin(joint))]
-    message = _headline(feasible, added, conf, probability, baseline, target, limit)
+    message = _headline(feasible, added, conf, probability, baseline, baseline_worst, target, limit)
     return HiringPlan(
         feasible=feasible,
         confidence=conf,
