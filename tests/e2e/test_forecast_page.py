@@ -51,6 +51,9 @@ def _upload(page: Page, path: Path) -> None:
 def test_sample_headline_charts_upload_and_download(
     page: Page, app_url: str, tmp_path: Path
 ) -> None:
+    # open the frame first: on a fresh server, a first visit straight to a tool URL renders
+    # the page without app.py's navigation (Streamlit's pages/ folder fallback)
+    goto_page(page, app_url, "/", timeout_ms=90_000)
     t0 = time.monotonic()
     goto_page(page, app_url, "/delivery_forecast", timeout_ms=90_000)
     main = page.locator('[data-testid="stMain"]')
