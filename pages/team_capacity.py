@@ -201,7 +201,9 @@ with st.form(f"cap_form_{v}"):
         90.0,
         round(base.pto_fraction * 100, 2),
         key=f"cap_pto_{v}",
-        help="Average share of working time lost to holidays and leave.",
+        disabled=base.pto_days_per_month is not None or base.pto_by_calendar_month is not None,
+        help="Average share of working time lost to holidays and leave. (Disabled when the "
+        "scenario file gives PTO in days per month or per calendar month.)",
     )
     iterations = c7.selectbox(
         "Trials",

@@ -153,6 +153,13 @@ def test_pto_by_calendar_month_scales_that_month() -> None:
     np.testing.assert_allclose(res.capacity_fte[0, 0], expected)
 
 
+def test_pto_days_per_month_is_a_share_of_working_days() -> None:
+    res = simulate_capacity(
+        _scenario(pto_days_per_month=2.1, working_days_per_month=21), iterations=5, rng=1
+    )
+    np.testing.assert_allclose(res.capacity_fte[0, 0], np.full(12, 4.5))
+
+
 def test_instant_backfill_keeps_headcount_constant() -> None:
     sc = _scenario(
         months=36,

@@ -28,6 +28,9 @@ Demand
     instead of ``fte`` is converted with ``working_days_per_month``. ``backlogs`` spread a
     backlog of person-days evenly over the months from ``start_month`` (default the horizon
     start) to ``due_month`` inclusive. Demand is in *effective* FTE: after focus and PTO.
+Holidays/PTO
+    ``pto_fraction`` of working time, or ``pto_days_per_month`` days per person (a share of
+    ``working_days_per_month``), or ``pto_by_calendar_month`` (12 fractions, Jan..Dec).
 """
 
 from __future__ import annotations
@@ -243,6 +246,7 @@ class CapacityScenario(_Frozen):
     onboarding_drag: float = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
     focus_factor: float = Field(default=1.0, gt=0, le=1, allow_inf_nan=False)
     pto_fraction: float = Field(default=0.0, ge=0, lt=1, allow_inf_nan=False)
+    pto_days_per_month: float | None = Field(default=None, ge=0, le=31, allow_inf_nan=False)
     pto_by_calendar_month: tuple[float, ...] | None = None
     working_days_per_month: float = Field(default=21.0, gt=0, le=31, allow_inf_nan=False)
     demand: tuple[DemandLine, ...] = ()
@@ -348,6 +352,15 @@ class CapacityScenario(_Frozen):
                 check_month(("solver", key), v)
         if s.target_month and s.until_month and month_index(s.target_month, s.until_month) < 0:
             bad(("solver", "until_month"), "until_month is before target_month", s.until_month)
+        if (
+            self.pto_days_per_month is not None
+            and self.pto_days_per_month >= self.working_days_per_month
+        ):
+            bad(
+                ("pto_days_per_month",),
+                "PTO days per month must be fewer than working_days_per_month",
+                self.pto_days_per_month,
+            )
         names = [a.name for a in self.alternatives]
         for j, n in enumerate(names):
             if n in names[:j]:
@@ -415,8 +428,15 @@ class CapacityScenario(_Frozen):
         return out
 
     def pto_by_month(self) -> list[float]:
-        """Fraction of time lost to holidays/PTO in each simulated month."""
+        """Fraction of time lost to holidays/PTO in each simulated month.
+
+        ``pto_by_calendar_month`` (12 fractions, Jan..Dec) wins over ``pto_days_per_month``
+        (days lost per person per month, as a share of ``working_days_per_month``), which wins
+        over ``pto_fraction``.
+        """
         if self.pto_by_calendar_month is None:
+            if self.pto_days_per_month is not None:
+                return [self.pto_days_per_month / self.working_days_per_month] * self.months
             return [self.pto_fraction] * self.months
         return [self.pto_by_calendar_month[int(m.split("-")[1]) - 1] for m in self.month_labels]
 
