@@ -234,8 +234,8 @@ def npv_tornado(
     return _finish(
         [bars, base_rule, zero],
         f"What could flip {_short(leader, 30)} vs {_short(runner_up, 30)}",
-        "Each bar: the NPV gap with one input at its P10 and P90, the rest at most likely. "
-        "Black: gap at most-likely inputs; dashed red: no gap (a bar crossing it flips the order).",
+        "One input at its P10 / P90, the rest at most likely. Black: today's gap; a bar that "
+        "crosses the dashed 0 line flips the order.",
         alt.Step(34),
     )
 
