@@ -277,7 +277,9 @@ params = {
 try:
     scenario = cap.build_scenario(base, roster, hires, demand, params)
 except InputError as err:
-    show_input_error(err, title="Fix these inputs to run (your edits are kept)")
+    show_input_error(
+        err, title="Fix these inputs to run (your edits are kept; row 1 = a table's first row)"
+    )
     st.stop()
 
 with st.spinner("Simulating…"):

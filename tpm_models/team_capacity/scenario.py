@@ -119,7 +119,13 @@ def add_months(month: str, n: int) -> str:
 
 
 def month_label(month: str) -> str:
-    """A readable month, e.g. ``'Mar 2027'``."""
+    """A readable month.
+
+    Examples
+    --------
+    >>> month_label("2027-03")
+    'Mar 2027'
+    """
     y, m = (int(x) for x in month.split("-"))
     return dt.date(y, m, 1).strftime("%b %Y")
 
@@ -442,7 +448,19 @@ class CapacityScenario(_Frozen):
 
 
 def validate_scenario(data: dict[str, Any], source: str = "scenario") -> CapacityScenario:
-    """Validate a scenario dict; raises :class:`InputError` with JSON paths as columns."""
+    """Validate a scenario dict; raises :class:`InputError` with JSON paths as columns.
+
+    Examples
+    --------
+    >>> data = {"start_month": "2027-01", "months": 6,
+    ...         "roles": [{"role": "QA", "headcount": 3}],
+    ...         "hires": [{"role": "Ops", "count": 1, "target_month": "2027-02"}]}
+    >>> try:
+    ...     validate_scenario(data, source="team.json")
+    ... except InputError as err:
+    ...     print(err)
+    team.json:hires[0].role: unknown role 'Ops'; the roster has QA
+    """
     from tpm_models.io import problems_from_validation_error
 
     try:
@@ -452,5 +470,13 @@ def validate_scenario(data: dict[str, Any], source: str = "scenario") -> Capacit
 
 
 def load_scenario(source: Source, *, name: str | None = None) -> CapacityScenario:
-    """Read a scenario JSON file (path, bytes or binary file) with located problems."""
+    """Read a scenario JSON file (path, bytes or binary file) with located problems.
+
+    Examples
+    --------
+    >>> sc = load_scenario(b'{"start_month": "2027-01", "months": 12,'
+    ...                    b' "roles": [{"role": "QA", "headcount": 3}]}')
+    >>> sc.end_month
+    '2027-12'
+    """
     return load_json_model(source, CapacityScenario, name=name)
