@@ -247,7 +247,13 @@ with col_when:
         )
     markers = [(f"P{lv}", result.when_date(lv)) for lv in HEADLINE_LEVELS]
     st.altair_chart(
-        when_chart(result.when_table(), markers, items_label=ui.backlog_text(inputs)),
+        when_chart(
+            result.when_table(),
+            markers,
+            items_label=ui.backlog_text(inputs),
+            deadline=target,
+            deadline_label="Target",
+        ),
         width="stretch",
     )
     st.dataframe(

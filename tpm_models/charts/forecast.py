@@ -156,6 +156,7 @@ def when_chart(
     *,
     items_label: str = "the backlog",
     deadline: dt.date | None = None,
+    deadline_label: str = "Deadline",
 ) -> alt.LayerChart:
     """ "When" chart: likelihood of being done by each date, with P50/P85/P95 marked.
 
@@ -190,7 +191,7 @@ def when_chart(
     )
     marks = [(label, pd.Timestamp(d)) for label, d in markers]
     if deadline is not None:
-        marks.append(("Deadline", pd.Timestamp(deadline)))
+        marks.append((deadline_label, pd.Timestamp(deadline)))
     rules = _rules(marks, "T")
     chart = (
         alt.layer(bars, line, rules)

@@ -268,9 +268,14 @@ def _text(result: ForecastResult, history: DailyThroughput | None) -> str:
         if history is not None
         else "three-point throughput estimate"
     )
+    first = inp.calendar.roll_forward(inp.start_date) if inp.period == "day" else inp.start_date
+    starts = f"{inp.start_date}" + (
+        f" (first working day {first})" if first != inp.start_date else ""
+    )
+    lines.append(f"Delivery forecast from {starts}, {result.iterations:,} trials")
     lines.append(
-        f"Delivery forecast from {inp.start_date} ({source}; "
-        f"mean {inp.mean_throughput:.2f} items per {inp.period}; {result.iterations:,} trials)"
+        f"Throughput: {source}; mean {inp.mean_throughput:.2f} items per {inp.period}"
+        + (f" at {inp.focus_percent:g}% focus" if inp.focus_percent < 100 else "")
     )
     if result.when_periods is not None:
         b = inp.backlog
