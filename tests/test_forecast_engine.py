@@ -484,3 +484,18 @@ def test_summary_reports_standard_errors() -> None:
     ]
     assert (s["standard_error"] >= 0).all()
     assert res.how_many_standard_error(85) == percentile_standard_error(res.how_many_items, 15)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.integers(0, 50), min_size=1, max_size=300),
+    level=st.sampled_from([0.1, 5, 15, 30, 50, 70, 85, 95, 99, 100]),
+)
+def test_property_percentiles_are_exact_empirical_rules(values: list[int], level: float) -> None:
+    a = np.asarray(values)
+    c = how_many_percentile(a, level)  # largest c reached in at least level% of trials
+    assert np.mean(a >= c) >= level / 100
+    assert np.mean(a >= c + 1) < level / 100 or c == a.max()
+    k = when_percentile(a, level)  # smallest k done by in at least level% of trials
+    assert np.mean(a <= k) >= level / 100
+    assert np.mean(a <= k - 1) < level / 100

@@ -281,3 +281,25 @@ def test_filtered_history_runs_to_the_end_of_the_export() -> None:
     bugs = read_jira_csv(data).filter(issue_types=["Bug"]).history()
     assert bugs.last_date == dt.date(2025, 6, 6)
     assert bugs.completed.tolist() == [1, 0, 0, 0, 0]
+
+
+def test_date_completed_table_from_excel() -> None:
+    import io
+
+    import pandas as pd
+
+    buf = io.BytesIO()
+    pd.DataFrame({"date": ["2027-01-04", "2027-01-06"], "completed": [2, 5]}).to_excel(
+        buf, index=False
+    )
+    h = read_history(buf.getvalue(), name="throughput.xlsx")
+    assert isinstance(h, DailyThroughput)
+    assert h.completed.tolist() == [2, 0, 5]
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="sample not generated yet")
+def test_sample_date_table_is_the_same_history_as_the_sample_export() -> None:
+    table = read_throughput_table(SAMPLE.with_name("throughput.csv"))
+    jira = read_jira_csv(SAMPLE).history()
+    assert table.first_date == jira.first_date
+    assert table.completed.tolist() == jira.completed.tolist()

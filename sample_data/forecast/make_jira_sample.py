@@ -168,7 +168,7 @@ def main() -> None:
     with (HERE / "throughput.csv").open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(["date", "completed"])
-        day = FIRST_DAY
+        day = min(counts)  # the same span a Jira history has: first resolution to the end
         while day <= LAST_DAY:
             writer.writerow([day.isoformat(), counts.get(day, 0)])
             day += dt.timedelta(days=1)
