@@ -395,7 +395,8 @@ def test_same_seed_same_result_whatever_the_chunk_size(method: str) -> None:
     a = simulate_schedule(net, iterations=20_000, rng=42, method=method, chunk_size=1000)  # type: ignore[arg-type]
     b = simulate_schedule(net, iterations=20_000, rng=42, method=method, chunk_size=7000)  # type: ignore[arg-type]
     c = simulate_schedule(net, iterations=20_000, rng=42, method=method)  # type: ignore[arg-type]
-    for other in (b, c):
+    e = simulate_schedule(net, iterations=20_000, rng=42, method=method, chunk_size=2048, workers=1)  # type: ignore[arg-type]
+    for other in (b, c, e):
         np.testing.assert_array_equal(a.finish_days, other.finish_days)
         for name in (
             "criticality",

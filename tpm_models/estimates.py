@@ -373,7 +373,8 @@ def pert_row(
     ]
     | None = None,
 ) -> None:
-    """PERT inverse CDF of one row of uniforms in [0, 1] into ``out`` (same shape as ``u``).
+    """PERT inverse CDF of one row of uniforms in [0, 1] into ``out`` (same shape as ``u``;
+    values outside [0, 1] are not allowed).
 
     ``cells`` (from :func:`pert_cells`) and ``scratch`` buffers may be reused across calls; the
     work is a multiply, a float→int cast, one complex gather and a fused multiply-add.
@@ -390,8 +391,7 @@ def pert_row(
         if scratch is not None:
             scratch[key] = (pos, idx, gathered)
     np.multiply(u, _TABLE_STEPS, out=pos)
-    idx[...] = pos  # truncation = floor for u ≥ 0
-    np.minimum(idx, _TABLE_STEPS, out=idx)
+    idx[...] = pos  # truncation = floor for u ≥ 0; u = 1 lands on the constant cell K
     np.take(cells, idx, out=gathered)
     np.multiply(gathered.imag, pos, out=pos)
     np.add(pos, gathered.real, out=out)

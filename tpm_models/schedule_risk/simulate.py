@@ -35,7 +35,10 @@ How a run is organised
 from __future__ import annotations
 
 import math
+import os
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,8 +80,10 @@ HIST_BINS = 256
 #: Cells of the cubic B-spline that carries the finish ranks (Spearman).
 SPLINE_CELLS = 20
 #: Default chunk: about this many task-trials per working array.
-_CHUNK_ELEMENTS = 1 << 21
+_CHUNK_ELEMENTS = 1 << 22
 _STREAM_TASKS, _STREAM_CORR, _STREAM_RISK0 = 0, 1, 2
+#: OpenBLAS runs a product single-threaded below m·n·k = 65,536 · 4.
+_BLAS_SERIAL_MNK = 1 << 18
 _MASK64 = (1 << 64) - 1
 
 
@@ -359,79 +364,155 @@ def _spline_basis(x: FloatArray, lo: float, width: float, cells: int) -> FloatAr
     return phi
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Histogram and spline ranges, fixed from the first block (so chunk-independent)."""
+
+    finish_shift: float
+    h_lo: FloatArray
+    h_width: FloatArray
+    h_scale: FloatArray
+    h_shift: FloatArray
+    s_lo: float
+    s_width: float
+
+    @property
+    def h_first(self) -> FloatArray:
+        out: FloatArray = np.arange(self.h_lo.size, dtype=np.float64) * float(HIST_BINS + 2)
+        return out
+
+    @property
+    def h_last(self) -> FloatArray:
+        return self.h_first + (HIST_BINS + 1.0)
+
+    @property
+    def h_shift_flat(self) -> FloatArray:
+        return self.h_shift + self.h_first
+
+    @classmethod
+    def from_block(cls, ef: FloatArray, f: FloatArray, finish_shift: float) -> _Layout:
+        lo, hi = ef.min(axis=1), ef.max(axis=1)
+        span = np.maximum(hi - lo, 1e-6 * np.maximum(1.0, np.abs(hi)))
+        h_lo = lo - span / 2
+        h_width = 2.0 * span / HIST_BINS
+        h_scale = 1.0 / h_width
+        flo, fhi = float(f.min()), float(f.max())
+        fspan = max(fhi - flo, 1e-6 * max(1.0, abs(fhi)))
+        return cls(
+            finish_shift=finish_shift,
+            h_lo=h_lo,
+            h_width=h_width,
+            h_scale=h_scale,
+            h_shift=1.0 - h_lo * h_scale,  # bin 0 is the underflow
+            s_lo=flo - fspan / 4,
+            s_width=1.5 * fspan / SPLINE_CELLS,
+        )
+
+
+@dataclass
+class _BlockSums:
+    """Per-task sums of one block (floats are added in block order, counts in any order)."""
+
+    size: int
+    critical: IntArray
+    sum_df: FloatArray
+    sum_d: FloatArray
+    sum_d2: FloatArray
+    sum_es: FloatArray
+    grade_basis: FloatArray
+    hist: IntArray | None  # summed over a chunk's blocks (integers: order does not matter)
+
+
+def _count_per_row(mask: npt.NDArray[np.bool_]) -> IntArray:
+    """Row counts of a boolean ``(rows, size)`` array."""
+    rows, size = mask.shape
+    if size % 8 or size > 2040 or not mask.flags.c_contiguous:
+        counts: IntArray = np.count_nonzero(mask, axis=1)
+        return counts
+    # SWAR: add 8 bytes at a time as uint64 lanes (each lane sum ≤ size/8 < 256), then the lanes
+    lanes = mask.view(np.uint64).sum(axis=1)
+    out: IntArray = lanes.view(np.uint8).reshape(rows, 8).sum(axis=1, dtype=np.int64)
+    return out
+
+
+def _grade_basis(u: FloatArray, phi: FloatArray) -> FloatArray:
+    """``u @ phi`` for the Spearman sums, in row groups small enough that BLAS stays
+    single-threaded (its threads only spin against ours on products this small)."""
+    out = np.empty((u.shape[0], phi.shape[1]))
+    step = max(1, _BLAS_SERIAL_MNK // (phi.shape[0] * phi.shape[1]))
+    for r in range(0, u.shape[0], step):
+        np.matmul(u[r : r + step], phi, out=out[r : r + step])
+    return out
+
+
+def _block_sums(
+    layout: _Layout,
+    u: FloatArray,
+    d: FloatArray,
+    es: FloatArray,
+    ef: FloatArray,
+    ls: FloatArray,
+    f: FloatArray,
+    hist: IntArray,
+) -> _BlockSums:
+    """Statistics of one block, arrays ``(n_tasks, size)`` and ``f`` ``(size,)``; ``ls`` (late
+    starts) is overwritten; the finish histogram counts are added to ``hist``."""
+    # criticality: total float (LS − ES) within tolerance of 0
+    tol = FLOAT_TOLERANCE * np.maximum(1.0, np.abs(f))
+    np.subtract(ls, es, out=ls)
+    critical = _count_per_row(ls <= tol)
+    fc = f - layout.finish_shift
+    sums = _BlockSums(
+        size=f.size,
+        critical=critical,
+        sum_df=np.einsum("ij,j->i", d, fc),
+        sum_d=d.sum(axis=1),
+        sum_d2=np.einsum("ij,ij->i", d, d),
+        sum_es=es.sum(axis=1),
+        grade_basis=_grade_basis(u, _spline_basis(f, layout.s_lo, layout.s_width, SPLINE_CELLS)),
+        hist=None,
+    )
+    # task finish histograms (integer counts); row j's bins start at j·(HIST_BINS + 2)
+    t = np.multiply(ef, layout.h_scale[:, None], out=ls)  # ls is free again
+    t += layout.h_shift_flat[:, None]
+    np.clip(t, layout.h_first[:, None], layout.h_last[:, None], out=t)
+    hist += np.bincount(t.astype(np.intp).ravel(), minlength=hist.size).reshape(hist.shape)
+    return sums
+
+
 class _Accumulator:
     """Per-task statistics summed block by block (so they do not depend on the chunking)."""
 
-    def __init__(self, plan: _Plan, finish_shift: float) -> None:
+    def __init__(self, plan: _Plan, layout: _Layout) -> None:
         n_tasks = plan.net.n_tasks
         self.plan = plan
+        self.layout = layout
         self.n = 0
         self.critical = np.zeros(n_tasks, dtype=np.int64)
         self.sum_d = np.zeros(n_tasks)
         self.sum_d2 = np.zeros(n_tasks)
         self.sum_df = np.zeros(n_tasks)
         self.sum_es = np.zeros(n_tasks)
-        self.finish_shift = finish_shift
-        self.laid_out = False
+        self.finish_shift = layout.finish_shift
         # task finish histograms: bin 0 underflow, 1..HIST_BINS, HIST_BINS + 1 overflow
-        self.h_lo = np.zeros(n_tasks)
-        self.h_width = np.ones(n_tasks)
-        self.h_scale = np.ones(n_tasks)
-        self.h_shift = np.ones(n_tasks)
+        self.h_lo = layout.h_lo
+        self.h_width = layout.h_width
         self.hist = np.zeros((n_tasks, HIST_BINS + 2), dtype=np.int64)
-        self.h_offsets = (np.arange(n_tasks, dtype=np.intp) * (HIST_BINS + 2))[:, None]
         # Σ_i u_ij φ_k(f_i): grade of each task's duration against the finish-spline basis
-        self.s_lo = 0.0
-        self.s_width = 1.0
+        self.s_lo = layout.s_lo
+        self.s_width = layout.s_width
         self.grade_basis = np.zeros((n_tasks, SPLINE_CELLS + 3))
 
-    def _layout(self, ef: FloatArray, f: FloatArray) -> None:
-        lo, hi = ef.min(axis=1), ef.max(axis=1)
-        span = np.maximum(hi - lo, 1e-6 * np.maximum(1.0, np.abs(hi)))
-        self.h_lo = lo - span / 2
-        self.h_width = 2.0 * span / HIST_BINS
-        self.h_scale = 1.0 / self.h_width
-        self.h_shift = 1.0 - self.h_lo * self.h_scale  # bin 0 is the underflow
-        flo, fhi = float(f.min()), float(f.max())
-        fspan = max(fhi - flo, 1e-6 * max(1.0, abs(fhi)))
-        self.s_lo = flo - fspan / 4
-        self.s_width = 1.5 * fspan / SPLINE_CELLS
-        self.laid_out = True
-
-    def add_block(
-        self,
-        u: FloatArray,
-        d: FloatArray,
-        es: FloatArray,
-        ef: FloatArray,
-        ls: FloatArray,
-        f: FloatArray,
-    ) -> None:
-        """One block, arrays ``(n_tasks, size)`` and ``f`` ``(size,)``; ``ls`` (late starts) is
-        overwritten."""
-        if not self.laid_out:
-            self._layout(ef, f)
-        size = f.size
-        self.n += size
-        # criticality: total float within tolerance of 0
-        tol = FLOAT_TOLERANCE * np.maximum(1.0, np.abs(f))
-        np.subtract(ls, es, out=ls)
-        self.critical += np.count_nonzero(ls <= tol, axis=1)
-        # duration moments and mean starts (per block, so independent of the chunking)
-        fc = f - self.finish_shift
-        self.sum_df += np.einsum("ij,j->i", d, fc)
-        self.sum_d += d.sum(axis=1)
-        self.sum_d2 += np.einsum("ij,ij->i", d, d)
-        self.sum_es += es.sum(axis=1)
-        # Spearman: grades against the finish-spline basis (the one BLAS product per block)
-        self.grade_basis += u @ _spline_basis(f, self.s_lo, self.s_width, SPLINE_CELLS)
-        # task finish histograms (integer counts)
-        t = np.multiply(ef, self.h_scale[:, None], out=ls)  # ls is free again
-        t += self.h_shift[:, None]
-        np.clip(t, 0.0, HIST_BINS + 1.0, out=t)
-        idx = t.astype(np.intp)
-        idx += self.h_offsets
-        self.hist += np.bincount(idx.ravel(), minlength=self.hist.size).reshape(self.hist.shape)
+    def add(self, sums: _BlockSums) -> None:
+        self.n += sums.size
+        self.critical += sums.critical
+        self.sum_df += sums.sum_df
+        self.sum_d += sums.sum_d
+        self.sum_d2 += sums.sum_d2
+        self.sum_es += sums.sum_es
+        self.grade_basis += sums.grade_basis
+        if sums.hist is not None:
+            self.hist += sums.hist
 
     def task_stats(self, finish: FloatArray, cpm_finish: FloatArray) -> TaskStats:
         n = self.n
@@ -519,6 +600,7 @@ def simulate_schedule(
     method: SamplingMethod = "monte_carlo",
     chunk_size: int | None = None,
     progress: Callable[[float], None] | None = None,
+    workers: int | None = None,
 ) -> ScheduleResult:
     """Monte Carlo (or Latin Hypercube) simulation of the project finish.
 
@@ -537,6 +619,9 @@ def simulate_schedule(
         memory. Default: about two million task-trials per working array.
     progress : callable, optional
         Called with the completed fraction (0–1] after each chunk.
+    workers : int, optional
+        Threads computing chunks in parallel (numpy releases the GIL); default: up to 2 CPUs.
+        The result does not depend on it.
 
     Returns
     -------
@@ -568,33 +653,46 @@ def simulate_schedule(
     if chunk_size < 1:
         raise ValueError("chunk_size must be >= 1")
     blocks_per_chunk = max(1, -(-chunk_size // BLOCK_TRIALS))
-    acc = _Accumulator(plan, cpm.finish_days)
     finish = np.empty(iterations)
     n_risks = len(inputs.risks)
     risk_occ = np.zeros(n_risks, dtype=np.int64)
     risk_delay = np.zeros(n_risks)
     pos = inputs.task_index()
     risk_rows = [_descendants(net, [pos[t] for t in r.tasks]) for r in inputs.risks]
-    for first, nb in _chunks(plan, blocks_per_chunk):
-        chunk = _sample_chunk(plan, first, nb)
-        d = chunk.durations
-        es = np.empty_like(d)
-        ef = np.empty_like(d)
-        ls = np.empty_like(d)
-        d_t, es_t, ef_t = d.transpose(1, 0, 2), es.transpose(1, 0, 2), ef.transpose(1, 0, 2)
-        forward_pass(net, d_t, es_t, ef_t)
-        f = ef.max(axis=1)  # (blocks, size)
-        backward_pass(net, d_t, f, ls.transpose(1, 0, 2))
-        start = first * BLOCK_TRIALS
-        finish[start : start + f.size] = f.ravel()
-        delays = _risk_delays(net, chunk, es, ef, f, risk_rows)
-        for k in range(nb):
-            acc.add_block(chunk.grades[k], d[k], es[k], ef[k], ls[k], f[k])
-            for r in range(n_risks):
-                risk_occ[r] += int(np.count_nonzero(chunk.risk_occurred[r][k]))
-                risk_delay[r] += float(delays[r, k].sum())
+    chunks = _chunks(plan, blocks_per_chunk)
+    # the first chunk fixes the histogram and spline layout from its first block
+    out0, layout = _run_chunk(plan, risk_rows, cpm.finish_days, chunks[0], None)
+    acc = _Accumulator(plan, layout)
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1)
+
+    def consume(out: _ChunkOut) -> None:
+        finish[out.start : out.start + out.finish.size] = out.finish
+        for sums in out.sums:
+            acc.add(sums)
+        risk_occ[...] += out.risk_occurred
+        for delay in out.risk_delay:  # block order
+            risk_delay[...] += delay
         if progress is not None:
-            progress(min(1.0, (start + f.size) / iterations))
+            progress(min(1.0, (out.start + out.finish.size) / iterations))
+
+    consume(out0)
+    rest = chunks[1:]
+    if workers > 1 and len(rest) > 1:
+        # numpy releases the GIL in its loops; chunks are independent and consumed in order
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            window: deque[Future[tuple[_ChunkOut, _Layout]]] = deque()
+            for spec in rest:
+                window.append(
+                    pool.submit(_run_chunk, plan, risk_rows, cpm.finish_days, spec, layout)
+                )
+                if len(window) >= workers:
+                    consume(window.popleft().result()[0])
+            while window:
+                consume(window.popleft().result()[0])
+    else:
+        for spec in rest:
+            consume(_run_chunk(plan, risk_rows, cpm.finish_days, spec, layout)[0])
     stats_ = acc.task_stats(finish, cpm.early_finish_days)
     return ScheduleResult(
         inputs=inputs,
@@ -609,6 +707,57 @@ def simulate_schedule(
         risk_mean_delay_days=risk_delay / iterations,
         warnings=tuple(warnings),
     )
+
+
+@dataclass
+class _ChunkOut:
+    start: int
+    finish: FloatArray
+    sums: list[_BlockSums]
+    risk_occurred: IntArray
+    risk_delay: list[FloatArray]  # per block: summed delay per risk
+
+
+def _run_chunk(
+    plan: _Plan,
+    risk_rows: list[list[int]],
+    finish_shift: float,
+    spec: tuple[int, int],
+    layout: _Layout | None,
+) -> tuple[_ChunkOut, _Layout]:
+    """Sample, schedule and summarise one chunk of blocks (thread-safe: no shared state)."""
+    first, nb = spec
+    net = plan.net
+    chunk = _sample_chunk(plan, first, nb)
+    d = chunk.durations
+    es = np.empty_like(d)
+    ef = np.empty_like(d)
+    ls = np.empty_like(d)
+    d_t, es_t, ef_t = d.transpose(1, 0, 2), es.transpose(1, 0, 2), ef.transpose(1, 0, 2)
+    forward_pass(net, d_t, es_t, ef_t)
+    f = ef.max(axis=1)  # (blocks, size)
+    backward_pass(net, d_t, f, ls.transpose(1, 0, 2))
+    if layout is None:
+        layout = _Layout.from_block(ef[0], f[0], finish_shift)
+    delays = _risk_delays(net, chunk, es, ef, f, risk_rows)
+    hist = np.zeros((net.n_tasks, HIST_BINS + 2), dtype=np.int64)
+    sums = [
+        _block_sums(layout, chunk.grades[k], d[k], es[k], ef[k], ls[k], f[k], hist)
+        for k in range(nb)
+    ]
+    sums[-1].hist = hist
+    n_risks = len(chunk.risk_occurred)
+    occurred = np.array(
+        [int(np.count_nonzero(chunk.risk_occurred[r])) for r in range(n_risks)], dtype=np.int64
+    )
+    out = _ChunkOut(
+        start=first * BLOCK_TRIALS,
+        finish=f.ravel(),
+        sums=sums,
+        risk_occurred=occurred,
+        risk_delay=[delays[:, k].sum(axis=1) for k in range(nb)],
+    )
+    return out, layout
 
 
 def _risk_delays(
