@@ -103,3 +103,22 @@ def test_empty_rows_are_ignored():
     blank = pd.DataFrame([{c: None for c in t.lines.columns}])
     lines = pd.concat([t.lines, blank], ignore_index=True)
     assert scenario_from_tables(dataclasses.replace(t, lines=lines)) == scenario_from_tables(t)
+
+
+def test_fixed_growth_follows_the_most_likely_box():
+    t = _sample_tables()
+    settings = {**t.settings, "growth_likely": 0.4}  # low = high = 0.15: no range was given
+    s = scenario_from_tables(dataclasses.replace(t, settings=settings))
+    assert s.seats is not None
+    assert s.seats.growth.is_degenerate
+    assert s.seats.growth.likely == 0.4
+    ranged = {**t.settings, "growth_low": 0.05, "growth_likely": 0.1, "growth_high": 0.3}
+    s2 = scenario_from_tables(dataclasses.replace(t, settings=ranged))
+    assert s2.seats is not None
+    assert (s2.seats.growth.low, s2.seats.growth.high) == (0.05, 0.3)
+    bad = {**t.settings, "growth_low": 0.2, "growth_likely": 0.1, "growth_high": 0.3}
+    with pytest.raises(InputError) as info:
+        scenario_from_tables(dataclasses.replace(t, settings=bad))
+    p = info.value.problems[0]
+    assert (p.source, p.column) == ("settings", "seats.growth")
+    assert "low <= likely <= high" in p.message

@@ -42,6 +42,17 @@ def test_sample_cards_charts_and_downloads(page: Page, app_url: str, tmp_path: P
     expect(main.get_by_text("Excel's NPV(r, v1..vn)", exact=False)).to_be_visible()
     shot(page, "bvb-sample")
 
+    # the editors: options, one long lines table, scoring
+    main.get_by_text("Edit the options, their cost and benefit lines", exact=False).click()
+    main.get_by_role("tab", name="Cost and benefit lines").click()
+    wait_for_idle(page)
+    expect(main.locator('[data-testid="stDataFrame"]:visible').first).to_be_visible()
+    shot(page, "bvb-editors-lines")
+    main.get_by_role("tab", name="Scoring").click()
+    wait_for_idle(page)
+    shot(page, "bvb-editors-scoring")
+    assert_no_exception(page)
+
     with page.expect_download() as dl:
         main.get_by_role("button", name="Download scenario JSON").click()
     path = tmp_path / "scenario.json"

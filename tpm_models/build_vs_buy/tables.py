@@ -271,7 +271,9 @@ def scenario_from_tables(t: ScenarioTables, *, source_rows: bool = True) -> Scen
         ml = 0.0 if _blank(ml) else ml
         lo = ml if _blank(lo) else lo
         hi = ml if _blank(hi) else hi
-        growth: Any = ml if lo == ml == hi else {"low": lo, "likely": ml, "high": hi}
+        # low == high means "no range given" (a fixed growth): editing only the most-likely
+        # value then simply changes the growth instead of failing the low <= likely check
+        growth: Any = ml if lo == hi else {"low": lo, "likely": ml, "high": hi}
         payload["seats"] = {"initial": st["seats_initial"], "growth": growth}
     # where each JSON path came from: path prefix -> (table, row)
     origin: dict[str, tuple[str, int]] = {}
