@@ -119,6 +119,9 @@ def app_url() -> Iterator[str]:
         "127.0.0.1",
         "--browser.gatherUsageStats",
         "false",
+        # the test server serves one fixed tree: no file watcher, no "source changed" prompts
+        "--server.fileWatcherType",
+        "none",
     ]
     url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
