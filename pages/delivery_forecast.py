@@ -9,6 +9,7 @@ import streamlit as st
 
 from tpm_models.charts.forecast import (
     how_many_chart,
+    how_many_fan_chart,
     throughput_histogram,
     throughput_run_chart,
     when_chart,
@@ -293,6 +294,17 @@ with col_many:
         },
         height=250,
     )
+
+assert inputs.backlog is not None
+st.altair_chart(
+    how_many_fan_chart(
+        result.fan_frame(),
+        target=target,
+        backlog_items=inputs.backlog.high_items,
+        period=period,
+    ),
+    width="stretch",
+)
 
 d1, d2, _ = st.columns([1, 1, 2])
 with d1:

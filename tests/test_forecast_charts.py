@@ -7,6 +7,7 @@ import json
 
 from tpm_models.charts.forecast import (
     how_many_chart,
+    how_many_fan_chart,
     throughput_histogram,
     throughput_run_chart,
     when_chart,
@@ -63,3 +64,15 @@ def test_how_many_chart_and_history_charts() -> None:
     hist = json.dumps(throughput_histogram(h.per_period("week"), "week").to_dict())
     assert "Number of weeks" in hist
     assert len(period_samples(h, "day")) == 13
+
+
+def test_how_many_fan_chart() -> None:
+    res = _result()
+    spec = how_many_fan_chart(
+        res.fan_frame(), target=dt.date(2027, 1, 29), backlog_items=40
+    ).to_dict()
+    text = json.dumps(spec)
+    assert spec["title"]["text"] == "How many items by each date?"
+    assert "Items finished (at least)" in text
+    assert "Target" in text
+    assert "Backlog 40" in text

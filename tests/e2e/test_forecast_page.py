@@ -19,7 +19,7 @@ from tests.e2e.helpers import REPO_ROOT, assert_no_exception, goto_page, shot, w
 
 SAMPLE = REPO_ROOT / "sample_data" / "forecast" / "jira-export.csv"
 ARTIFACTS = REPO_ROOT / "test-artifacts"
-N_CHARTS = 4  # when, how many, throughput run chart, throughput histogram
+N_CHARTS = 5  # when, how many, how many by date, throughput run chart and histogram
 
 # how much a chart drew: coloured pixels (canvas renderer) or data marks (svg renderer)
 _INK_JS = """(el) => {

@@ -17,6 +17,7 @@ from tpm_models.charts.style import HEIGHT, PALETTE, RULE_COLOURS, WIDTH, titled
 
 __all__ = [
     "how_many_chart",
+    "how_many_fan_chart",
     "throughput_histogram",
     "throughput_run_chart",
     "when_chart",
@@ -260,5 +261,74 @@ def how_many_chart(
         [
             "Line: likelihood of finishing at least n items (right axis)",
             "Bars: share finishing exactly n",
+        ],
+    )
+
+
+def how_many_fan_chart(
+    fan: pd.DataFrame,
+    *,
+    levels: Sequence[str] = ("P50", "P85", "P95"),
+    target: dt.date | None = None,
+    backlog_items: int | None = None,
+    period: str = "day",
+) -> alt.LayerChart:
+    """Items finished by the end of each period, reached in at least X% of trials.
+
+    Parameters
+    ----------
+    fan : DataFrame
+        :meth:`ForecastResult.fan_frame`: ``date``, ``level`` (``"P50"`` …), ``items``.
+    levels : sequence of str
+        Which levels to draw.
+    target : date, optional
+        Marked with a vertical rule.
+    backlog_items : int, optional
+        Marked with a horizontal rule (the fan itself is not capped by the backlog).
+    """
+    data = fan[fan["level"].isin(list(levels))][["date", "level", "items"]]
+    colours = [RULE_COLOURS.get(lv, "#555555") for lv in levels]
+    lines = (
+        alt.Chart(data)
+        .mark_line(strokeWidth=2.5, interpolate="step-after")
+        .encode(
+            x=alt.X(
+                "date:T",
+                title="Date" if period == "day" else "Week ending",
+                axis=alt.Axis(format="%d %b %y", labelAngle=0),
+            ),
+            y=alt.Y("items:Q", title="Items finished (at least)"),
+            color=alt.Color(
+                "level:N",
+                title="Likelihood",
+                scale=alt.Scale(domain=list(levels), range=colours),
+                legend=alt.Legend(
+                    orient="top-left", labelExpr="replace(datum.label, 'P', '') + '% likely'"
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("date:T", title="By", format="%a %d %b %Y"),
+                alt.Tooltip("level:N", title="Likelihood"),
+                alt.Tooltip("items:Q", title="At least (items)"),
+            ],
+        )
+    )
+    layers: list[alt.Chart | alt.LayerChart] = [lines]
+    if backlog_items is not None:
+        layers.append(
+            alt.Chart(pd.DataFrame({"y": [backlog_items], "label": [f"Backlog {backlog_items}"]}))
+            .mark_rule(color="#555555", strokeDash=[2, 2])
+            .encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title="Marker")])
+        )
+    if target is not None:
+        layers.append(_rules([("Target", pd.Timestamp(target))], "T"))
+    chart = alt.LayerChart(layer=layers).properties(width=WIDTH, height=HEIGHT)
+    return _titled_lines(
+        chart,
+        "How many items by each date?",
+        [
+            "Each line: items finished by the date in at least that share of simulated "
+            "futures (P95 lowest)",
+            "Dotted line: the backlog, for reference",
         ],
     )
