@@ -112,9 +112,10 @@ option_names = [str(n) for n in options_df["option"].dropna().tolist() if str(n)
 with tab_lines:
     st.caption(
         "One row per line. A recurring amount runs from start to end (periods, inclusive) "
-        "with low / most likely / high (leave low and high empty for a fixed amount); or give "
-        "`values`, one per period 0..horizon separated by `;`. Escalation is % a year. Lines "
-        "with the same *assumption* label share one uncertain draw across options."
+        "with low / most likely / high per period (leave low and high empty for a fixed "
+        "amount); or give `values`, one per period 0..horizon separated by `;`. Escalation is "
+        "% a year. Lines with the same *assumption* label share one uncertain draw across "
+        "options."
     )
     lines_df = st.data_editor(
         tables.lines,
@@ -222,7 +223,10 @@ for col, row in zip(cols, view.summary.to_dict("records"), strict=True):
             ui.money(row["npv_p50"], cur),
             help="Median NPV over the trials (period 0 undiscounted).",
         )
-        st.caption(f"P10 {ui.money(row['npv_p10'], cur)} · P90 {ui.money(row['npv_p90'], cur)}")
+        st.caption(
+            f"P10 {ui.money(row['npv_p10'], cur)} · P90 {ui.money(row['npv_p90'], cur)} · "
+            f"P50 ± {ui.money(row['npv_p50_se'], cur)} (standard error)"
+        )
         st.metric("Best in", f"{row['prob_best']:.0%} of trials")
         st.metric("TCO (nominal)", ui.money(row["tco_nominal"], cur))
         st.caption(f"Discounted TCO {ui.money(row['tco_discounted'], cur)}")

@@ -291,3 +291,33 @@ def test_histogram_is_pre_binned_on_common_edges():
     h = r.npv_histogram(bins=30)
     assert len(h) == 3 * 30
     assert h.groupby("option")["share"].sum().tolist() == pytest.approx([1.0, 1.0, 1.0])
+
+
+def test_percentile_standard_error_matches_the_normal_closed_form():
+    # one normal benefit at t=0: the P50 of n draws has SE = σ·√(π/2)/√n
+    sigma = 100 / (2 * 1.6448536269514722)
+    s = _scn(
+        [
+            _opt(
+                "A",
+                [
+                    {
+                        "name": "X",
+                        "kind": "benefit",
+                        "amount": {"low": 0, "likely": 50, "high": 100, "distribution": "normal"},
+                        "start": 0,
+                        "end": 0,
+                    }
+                ],
+            )
+        ]
+    )
+    n = 40_000
+    r = simulate(s, iterations=n, rng=4)
+    expected = sigma * math.sqrt(math.pi / 2) / math.sqrt(n)
+    # the estimate is a spacing of m = 2·√(n·p(1−p)) = 200 order statistics, whose relative
+    # standard error is about 1/√m; allow 4 of those
+    m = 2 * math.sqrt(n * 0.25)
+    assert r.npv_percentile_se(50)[0] == pytest.approx(expected, rel=4 / math.sqrt(m))
+    payload = r.to_json_dict()
+    assert payload["options"][0]["npv"]["se_p50"] == pytest.approx(r.npv_percentile_se(50)[0])

@@ -333,6 +333,20 @@ class BuildVsBuyResult:
         out: FloatArray = np.percentile(self.npv, q, axis=1).T
         return out
 
+    def npv_percentile_se(self, q: float) -> FloatArray:
+        """Standard error of the NPV ``q``-th percentile per option (money).
+
+        From the order-statistic (binomial) interval: the percentile moves by one binomial
+        standard deviation of the rank, ``s = √(p(1−p)/n)``, so
+        ``SE ≈ (P(p + s) − P(p − s)) / 2`` with ``p = q/100``.
+        """
+        p = q / 100
+        s = float(np.sqrt(p * (1 - p) / self.iterations))
+        lo, hi = max(p - s, 0.0), min(p + s, 1.0)
+        band = np.percentile(self.npv, [100 * lo, 100 * hi], axis=1)
+        out: FloatArray = (band[1] - band[0]) / 2
+        return out
+
     def leaders(self) -> tuple[int, int | None]:
         """Indices of the two options with the highest mean NPV."""
         order = np.argsort(-self.npv.mean(axis=1), kind="stable")
@@ -347,6 +361,7 @@ class BuildVsBuyResult:
         df.insert(7, "npv_p50", pct[:, 1])
         df.insert(8, "npv_p90", pct[:, 2])
         df.insert(9, "npv_std", self.npv.std(axis=1))
+        df.insert(10, "npv_p50_se", self.npv_percentile_se(50))
         df["prob_best"] = self.prob_best
         if self.scoring is not None:
             df["weighted_score"] = [self.scoring.totals.get(n, np.nan) for n in df["option"]]
@@ -423,6 +438,7 @@ class BuildVsBuyResult:
     def to_json_dict(self) -> dict[str, Any]:
         """The ``tpm build-vs-buy --json`` payload (DESIGN.md §4.2); NaN becomes ``null``."""
         pct = self.npv_percentiles([10, 50, 90])
+        se = {q: self.npv_percentile_se(q) for q in (10, 50, 90)}
         opts = []
         for i, o in enumerate(self.point.options):
             opts.append(
@@ -438,6 +454,9 @@ class BuildVsBuyResult:
                         "p90": _num(pct[i, 2]),
                         "std": _num(self.npv[i].std()),
                         "se_mean": _num(self.npv[i].std() / np.sqrt(self.iterations)),
+                        "se_p10": _num(se[10][i]),
+                        "se_p50": _num(se[50][i]),
+                        "se_p90": _num(se[90][i]),
                     },
                     "npv_point": _num(o.npv),
                     "roi": _num(o.roi),
