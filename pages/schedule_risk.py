@@ -112,6 +112,7 @@ with st.expander(
             data.tasks,
             key=ui.editor_key("tasks"),
             num_rows="dynamic",
+            hide_index=False,  # the row labels are the row numbers problems refer to
             width="stretch",
             column_config={
                 "id": st.column_config.TextColumn("id", required=True, help="Unique task id"),
@@ -145,6 +146,7 @@ with st.expander(
             data.risks,
             key=ui.editor_key("risks"),
             num_rows="dynamic",
+            hide_index=False,  # the row labels are the row numbers problems refer to
             width="stretch",
             column_config={
                 "id": st.column_config.TextColumn("id", required=True),
@@ -179,6 +181,7 @@ with st.expander(
             data.correlations,
             key=ui.editor_key("correlations"),
             num_rows="dynamic",
+            hide_index=False,  # the row labels are the row numbers problems refer to
             width="stretch",
             column_config={
                 "task_a": st.column_config.SelectboxColumn("task_a", options=task_ids),
@@ -191,6 +194,20 @@ with st.expander(
 tables = {"tasks": tasks_df, "risks": risks_df, "correlations": corr_df}
 for kind, frame in tables.items():
     ui.remember_edits(kind, frame)
+
+# --- validate the tables (the form's callback has already stored the settings) ------------------
+settings: ui.RunSettings = s["settings"]
+table_error: InputError | None = None
+inputs = None
+try:
+    inputs = ui.inputs_from_tables(tables, data, settings)
+    s["last_good"] = inputs
+except InputError as err:
+    table_error = err
+    show_input_error(
+        err, title="The tables have problems — fix the cells listed (your edits are kept)"
+    )
+    inputs = s.get("last_good")
 
 # --- run settings ---------------------------------------------------------------------------------
 with st.form("sched_settings", border=True):
@@ -243,22 +260,15 @@ if s.get("settings_error") is not None:
 with st.expander("PERT or triangular? Which distribution to pick (plain words)"):
     st.markdown(ui.DISTRIBUTION_HELP)
 
-# --- validate and run -----------------------------------------------------------------------------
-settings: ui.RunSettings = s["settings"]
-inputs = None
-try:
-    inputs = ui.inputs_from_tables(tables, data, settings)
-    s["last_good"] = inputs
-except InputError as err:
-    show_input_error(
-        err, title="The tables have problems — fix the cells listed (your edits are kept)"
+# --- run ------------------------------------------------------------------------------------------
+if table_error is not None:
+    if inputs is None:
+        st.stop()
+    st.warning(
+        "The tables have problems (listed above, under *Your data*); the results below are "
+        "for the last valid version of the tables.",
+        icon=":material/warning:",
     )
-    inputs = s.get("last_good")
-    if inputs is not None:
-        st.warning("The results below are for the last valid version of the tables.")
-
-if inputs is None:
-    st.stop()
 
 view = ui.run(inputs, settings)
 
