@@ -339,3 +339,23 @@ def test_bad_holiday_line_is_located_and_the_rest_kept(at: AppTest) -> None:
     errors = _errors(at)
     assert "holidays:2:date" in errors
     assert at.text_area(key=ui.W_HOLIDAYS).value == "2027-01-01\nnot a date\n2027-05-31"
+
+
+def test_no_deadline_compares_with_the_plan_and_sample_button_resets(at: AppTest) -> None:
+    at.date_input(key=ui.W_DEADLINE).set_value(None)
+    at.button(key="sched_run").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert _metrics(at)["Chance by the deadline"][0] == "no deadline"
+    sentence = next(m.value for m in at.markdown if "80% likely" in m.value).replace("\\", "")
+    assert "the plan date 28 Apr 2027" in sentence
+    # a different project, then back to the sample with its default settings
+    at.session_state[ui.UPLOAD_QUEUE_KEY] = [("tasks", "t.csv", b"id,low,likely,high\nX,1,2,3\n")]
+    at.run()
+    assert "Uploaded: t.csv" in _markdown(at)
+    at.button(key="sched_use_sample").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert "Sample: payments platform migration" in _markdown(at)
+    assert at.date_input(key=ui.W_DEADLINE).value == ui.SAMPLE_DEADLINE
+    assert len(at.session_state[ui.STATE_KEY]["last_good"].tasks) == 42
