@@ -30,7 +30,8 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
+#: Debian's chromium; ``TPM_CHROMIUM`` overrides it (used to test the missing-browser rule).
+CHROMIUM = Path(os.environ.get("TPM_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -64,6 +65,11 @@ def chromium_executable() -> str:
     if _in_ci():
         pytest.fail(f"CI=true but {message} (browser tests must not be skipped in CI)")
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_chromium(chromium_executable: str) -> None:
+    """Check for the browser before anything else (e.g. before the server starts)."""
 
 
 @pytest.fixture(scope="session")
