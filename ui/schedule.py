@@ -934,6 +934,10 @@ def headline_frame(view: ScheduleView) -> pd.DataFrame:
         {"metric": "plan (CPM) finish days", "value": view.deterministic_finish_days},
         {"metric": "plan (CPM) finish date", "value": view.deterministic_finish_date},
     ]
+    stats = view.summary.set_index("statistic")
+    for stat in ("mean", "std"):
+        if stat in stats.index:
+            rows.append({"metric": f"{stat} finish days", "value": float(stats.loc[stat, "days"])})
     for q, (days, date, se) in view.headline.items():
         rows.append({"metric": f"P{q} finish days", "value": days})
         rows.append({"metric": f"P{q} finish date", "value": date})
@@ -948,15 +952,11 @@ def headline_frame(view: ScheduleView) -> pd.DataFrame:
 
 
 def results_excel(view: ScheduleView) -> bytes:
-    """Workbook with sheets summary, percentiles, tasks, risks (formula-safe)."""
-    summary = pd.concat(
-        [headline_frame(view), _tidy_dates(view.summary).astype("object")],
-        ignore_index=True,
-        sort=False,
-    )
+    """Workbook with sheets summary (headline metrics), percentiles, tasks, risks
+    (formula-safe)."""
     return to_excel_bytes(
         {
-            "summary": summary,
+            "summary": headline_frame(view),
             "percentiles": _tidy_dates(view.percentiles),
             "tasks": _tidy_dates(view.tasks),
             "risks": _tidy_dates(view.risks),
