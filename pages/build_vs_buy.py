@@ -252,7 +252,7 @@ else:
 choices = ui.break_even_choices(scenario)
 names = scenario.option_names()
 if len(names) > 1:
-    a_default, b_default = ui.default_pair(view, scenario)
+    a_default, b_default = view.comparison_pair
     bc = st.columns(3)
     variable = bc[0].selectbox(
         "Break-even input",

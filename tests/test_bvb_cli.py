@@ -44,7 +44,10 @@ def test_text_output_has_table_verdict_and_excel_note(capsys: pytest.CaptureFixt
     assert "NPV P50" in text
     assert "is best in" in text
     assert "Excel's NPV(r, v1..vn)" in text
-    assert "tie when Seat growth" in text or "No break-even in range" in text
+    # build vs the best other option, as on the page
+    assert (
+        "Build (open source) and Vendor A (per seat) tie when Seat growth (a year) = 29.8%" in text
+    )
 
 
 def test_bad_scenario_exits_2_with_located_errors(

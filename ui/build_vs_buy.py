@@ -209,6 +209,7 @@ class BvbView:
     consistency_ratio: float | None
     scoring_warning: str | None
     results_csv: pd.DataFrame
+    comparison_pair: tuple[str, str]
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -236,6 +237,7 @@ def run(scenario_json: str, iterations: int, seed: int) -> BvbView:
         consistency_ratio=None if sc is None else sc.consistency_ratio,
         scoring_warning=None if sc is None else sc.warning,
         results_csv=csv,
+        comparison_pair=r.comparison_pair(),
     )
 
 
@@ -249,18 +251,6 @@ def run_break_even(
 
 def break_even_choices(scenario: Scenario) -> dict[str, str]:
     return break_even_variables(scenario)
-
-
-def default_pair(view: BvbView, scenario: Scenario) -> tuple[str, str]:
-    """The build option vs the best other option by mean NPV (else the two leaders)."""
-    names = scenario.option_names()
-    order = view.summary.sort_values("npv_mean", ascending=False)["option"].tolist()
-    builds = [o.name for o in scenario.options if o.kind == "build"]
-    if builds and len(names) > 1:
-        b = builds[0]
-        other = next(n for n in order if n != b)
-        return b, other
-    return order[0], order[1] if len(order) > 1 else order[0]
 
 
 # --------------------------------------------------------------------------------------------

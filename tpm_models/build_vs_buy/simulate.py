@@ -388,6 +388,16 @@ class BuildVsBuyResult:
             )
         return pd.concat(frames, ignore_index=True)
 
+    def comparison_pair(self) -> tuple[str, str]:
+        """The pair a break-even looks at by default: the build option vs the best other option
+        by mean NPV, or the two leaders when there is no build option."""
+        names = self.option_names
+        order = [names[i] for i in np.argsort(-self.npv.mean(axis=1), kind="stable")]
+        b = self.build_index()
+        if b is not None and len(names) > 1:
+            return names[b], next(n for n in order if n != names[b])
+        return order[0], order[1] if len(order) > 1 else order[0]
+
     def build_index(self) -> int | None:
         kinds = [o.kind for o in self.scenario.options]
         return kinds.index("build") if "build" in kinds else None

@@ -33,8 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--break-even",
         metavar="INPUT",
         dest="break_even",
-        help="also find where the two leading options tie as INPUT varies: seats.initial, "
-        "seats.growth, discount_rate or line:OPTION:LINE (0-based indices)",
+        help="also find where the build option and the best other option (or the two leaders) "
+        "tie as INPUT varies: seats.initial, seats.growth, discount_rate or line:OPTION:LINE "
+        "(0-based indices)",
     )
     add_run_arguments(parser)
 
@@ -47,8 +48,8 @@ def _rate(v: float) -> str:
     return "n/a" if not math.isfinite(v) else f"{v:.1%}"
 
 
-def _periods(v: float, unit: str) -> str:
-    return "never" if not math.isfinite(v) else f"{v:.1f} {unit}s"
+def _periods(v: float, unit: str, horizon: int) -> str:
+    return f"> {horizon} {unit}s" if not math.isfinite(v) else f"{v:.1f} {unit}s"
 
 
 def _text(result: BuildVsBuyResult, extra: list[str]) -> str:
@@ -70,7 +71,7 @@ def _text(result: BuildVsBuyResult, extra: list[str]) -> str:
         lines.append(
             f"{o.name[:28]:<28} {_money(pct[i, 1]):>12} {_money(pct[i, 0]):>12} "
             f"{_money(pct[i, 2]):>12} {_money(o.tco_nominal):>12} {_rate(o.roi):>7} "
-            f"{irr:>7} {_periods(o.payback_period, s.period):>10} "
+            f"{irr:>7} {_periods(o.payback_period, s.period, s.horizon):>10} "
             f"{result.prob_best[i]:>8.0%}"
         )
     lines += ["", result.verdict()]
@@ -116,11 +117,10 @@ def run(args: argparse.Namespace) -> int:
                 "--break-even",
                 f"unknown input {args.break_even!r}; choose one of {', '.join(variables)}",
             )
-        a, b = result.leaders()
-        if b is None:
+        if len(result.option_names) < 2:
             raise InputError.single("--break-even", "needs at least two options")
-        names = result.option_names
-        be = break_even(scenario, args.break_even, names[a], names[b])
+        option_a, option_b = result.comparison_pair()
+        be = break_even(scenario, args.break_even, option_a, option_b)
         payload["break_even"] = {
             "input": be.variable,
             "label": be.label,
