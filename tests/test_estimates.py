@@ -289,10 +289,11 @@ def _pert_table_max_error(lam: float, r: float, q_edge: float) -> float:
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "BUG in tpm_models/estimates.py (owned by the schedule-engine helper): the PERT table's "
-        "linear interpolation is not within 1e-4 of the range in the outer 8/4096 of each tail "
-        "(up to 2.4e-3 of the range at q = 1/4096 for λ = 8, r = 0), although the module "
-        "docstring promises 1e-4 for q in [1/4096, 1 − 1/4096]"
+        "BUG in tpm_models/estimates.py (owned by the schedule-engine helper): issue 2 requires "
+        "the PERT table within 1e-4 of the range for q in [1/4096, 1 − 1/4096], but linear "
+        "interpolation between table nodes reaches 2.4e-3 of the range at q = 1/4096 "
+        "(λ = 8, likely at low or high); 1e-4 holds only on [8/4096, 1 − 8/4096]. Fix: exact "
+        "betaincinv (or a finer table) for the outermost 16/4096 of each tail"
     ),
 )
 def test_pert_table_accuracy_against_exact_beta_quantiles() -> None:
