@@ -134,18 +134,24 @@ def _binomial_from_uniforms(n: CountArray, p: float, u: FloatArray) -> CountArra
     of passes over the array suffice.
     """
     q = 1.0 - p
-    pmf = np.power(q, n.astype(np.float64))
-    cdf = pmf.copy()
-    out = np.zeros(n.shape, dtype=np.int32)
-    active = (u > cdf) & (n > 0)
+    n_flat = n.ravel().astype(np.float64)
+    u_flat = u.ravel()
+    pmf = np.power(q, n_flat)
+    out = ((u_flat > pmf) & (n_flat > 0)).astype(np.int32)
+    # later terms only for the few entries still below u (compressed each pass)
+    idx = np.flatnonzero(out)
+    nn, uu, pm = n_flat[idx], u_flat[idx], pmf[idx]
+    cdf = pm.copy()
     k = 0
-    while active.any():
-        out += active
-        pmf *= (n - k) / (k + 1) * (p / q)
+    while idx.size:
+        pm *= (nn - k) / (k + 1) * (p / q)
         k += 1
-        cdf += pmf
-        active &= (u > cdf) & (n > k)
-    return out
+        cdf += pm
+        act = (uu > cdf) & (nn > k)
+        idx, nn, uu, pm, cdf = idx[act], nn[act], uu[act], pm[act], cdf[act]
+        out[idx] += 1
+    result: CountArray = out.reshape(n.shape)
+    return result
 
 
 def _split_leavers(groups: CountArray, leavers: CountArray, gen: np.random.Generator) -> CountArray:
@@ -154,14 +160,14 @@ def _split_leavers(groups: CountArray, leavers: CountArray, gen: np.random.Gener
     ``groups`` is ``(G, K)``: people in each of G groups for K cases; returns the same shape.
     """
     taken = np.zeros_like(groups)
-    cases = np.arange(groups.shape[1])
+    n_cases = groups.shape[1]
     for j in range(int(leavers.max())):
-        remaining = groups - taken
-        total = remaining.sum(axis=0)
-        pick = np.floor(gen.random(groups.shape[1]) * total)
+        uniform = gen.random((n_cases,))  # drawn for every case so the stream is fixed
+        cases = np.flatnonzero(leavers > j)
+        remaining = groups[:, cases] - taken[:, cases]
+        pick = np.floor(uniform[cases] * remaining.sum(axis=0))
         group = (pick[None, :] >= np.cumsum(remaining, axis=0)).sum(axis=0)
-        act = leavers > j
-        taken[group[act], cases[act]] += 1
+        taken[group, cases] += 1
     return taken
 
 
