@@ -124,7 +124,7 @@ def _print_human(result: ScheduleResult, deadline: dt.date | None) -> None:
     print(f"{'std':<14}{result.std_days:9.1f}")
     if deadline is not None:
         p = result.deadline_probability(deadline)
-        print(f"\nChance of finishing by {deadline.isoformat()}: {p:.0%}")
+        print(f"\nChance of finishing by {deadline.isoformat()}: {p:.1%}")
     print(f"Buffer for P80 over the deterministic plan: {result.buffer_days(80):.1f} days")
     tasks = result.task_table().sort_values("sensitivity", ascending=False, key=abs).head(8)
     print(f"\n{'task':<12}{'critical':>9}{'sensit.':>9}{'P50':>8}{'P80':>8}  name")

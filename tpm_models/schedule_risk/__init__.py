@@ -12,6 +12,14 @@ from tpm_models.schedule_risk.network import (
     network_issues,
     topological_order,
 )
+from tpm_models.schedule_risk.readers import (
+    load_schedule,
+    parse_predecessors,
+    read_correlations,
+    read_holidays,
+    read_risks,
+    read_tasks,
+)
 from tpm_models.schedule_risk.results import ScheduleResult, TaskStats
 from tpm_models.schedule_risk.simulate import simulate_schedule
 
@@ -27,7 +35,13 @@ __all__ = [
     "TaskStats",
     "compute_cpm",
     "find_cycles",
+    "load_schedule",
     "network_issues",
+    "parse_predecessors",
+    "read_correlations",
+    "read_holidays",
+    "read_risks",
+    "read_tasks",
     "simulate_schedule",
     "topological_order",
 ]
