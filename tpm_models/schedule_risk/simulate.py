@@ -616,7 +616,7 @@ def simulate_schedule(
         Sampling of the task durations and risk draws.
     chunk_size : int, optional
         Trials computed at once (rounded up to a multiple of :data:`BLOCK_TRIALS`); bounds
-        memory. Default: about two million task-trials per working array.
+        memory. Default: about four million task-trials per working array.
     progress : callable, optional
         Called with the completed fraction (0–1] after each chunk.
     workers : int, optional
