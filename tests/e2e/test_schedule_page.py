@@ -85,12 +85,23 @@ def test_sample_answer_and_every_chart_render(page: Page, app_url: str) -> None:
         assert box is not None, k
         assert box["width"] > 200, k
         assert box["height"] > 100, k
-    # every chart title is drawn (Vega renders titles into the canvas/svg; check the specs)
-    specs = page.evaluate(
+    # not an empty frame: each chart has drawn marks (SVG marks x 100, or coloured canvas
+    # pixels when Vega renders to a canvas)
+    inked = page.evaluate(
         """() => Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]'))
-                 .map(e => e.innerText)"""
+          .map(el => {
+            const c = el.querySelector('canvas');
+            if (!c) return 100 * el.querySelectorAll('svg.marks path, svg.marks rect').length;
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0;
+            for (let i = 0; i < d.length; i += 4) {
+              if (d[i + 3] > 0 && (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200)) n++;
+            }
+            return n;
+          })"""
     )
-    assert len(specs) == len(CHART_TITLES)
+    assert len(inked) == len(CHART_TITLES)
+    assert all(n >= 1000 for n in inked), inked
     assert_no_exception(page)
     shot(page, "schedule-sample")
 
