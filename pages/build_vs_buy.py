@@ -18,59 +18,32 @@ ui.process_upload()
 state = ui.state()
 v = state["version"]
 
-# --- load ---------------------------------------------------------------------------------
-st.markdown(f"**Scenario:** {escape_md(state['source'])}")
-desc = state["tables"].settings.get("description")
-if desc:
-    st.caption(escape_md(desc))
-top = st.columns([3, 1], vertical_alignment="bottom")
-with top[0]:
-    uploaded = st.file_uploader(
-        "Upload a scenario JSON (replaces the tables below)",
-        type=["json"],
-        key=f"bvb_uploader_{v}",
-        help="A build-vs-buy scenario, schema_version 1 — e.g. one downloaded from this page.",
-    )
-    if uploaded is not None and state.get("upload_id") != uploaded.file_id:
-        state["upload_id"] = uploaded.file_id
-        st.session_state[ui.UPLOAD_KEY] = (uploaded.name, uploaded.getvalue())
-        st.rerun()
-with top[1]:
-    if st.button("Load sample", icon=":material/restart_alt:", key="bvb_sample"):
-        ui.use_sample()
-        st.rerun()
-if state["load_error"] is not None:
-    show_input_error(
-        state["load_error"], title="That file was not loaded; your current scenario is unchanged"
-    )
-
-# --- inputs ---------------------------------------------------------------------------------
-with st.form("bvb_settings"):
-    st.markdown("**Assumptions shared by every option**")
-    c = st.columns(4)
-    c[0].selectbox("Period", ["year", "month"], key=ui.widget_key("period"))
-    c[1].number_input("Horizon (periods)", min_value=1, step=1, key=ui.widget_key("horizon"))
-    c[2].number_input(
-        "Discount rate (% a year)", step=0.5, format="%.2f", key=ui.widget_key("discount_pct")
-    )
-    c[3].text_input("Currency", key=ui.widget_key("currency"), max_chars=12)
-    c = st.columns(4)
-    c[0].number_input(
+# --- inputs: the shared assumptions live in the sidebar, so results fill the main screen ----
+with st.sidebar.form("bvb_settings"):
+    st.markdown("**Build vs buy: shared assumptions**")
+    st.number_input(
         "Seats (first period)",
         min_value=0.0,
         step=10.0,
         format="%.0f",
         key=ui.widget_key("seats_initial"),
     )
-    c[1].number_input("Seat growth, low (% a year)", step=1.0, key=ui.widget_key("growth_low_pct"))
-    c[2].number_input(
+    st.number_input(
         "Seat growth, most likely (% a year)", step=1.0, key=ui.widget_key("growth_likely_pct")
     )
-    c[3].number_input(
-        "Seat growth, high (% a year)", step=1.0, key=ui.widget_key("growth_high_pct")
+    g = st.columns(2)
+    g[0].number_input("Growth low (%)", step=1.0, key=ui.widget_key("growth_low_pct"))
+    g[1].number_input("Growth high (%)", step=1.0, key=ui.widget_key("growth_high_pct"))
+    st.caption("Leave low = high for a fixed growth; set a range to make it uncertain.")
+    st.number_input(
+        "Discount rate (% a year)", step=0.5, format="%.2f", key=ui.widget_key("discount_pct")
     )
-    c = st.columns([1, 1, 2], vertical_alignment="bottom")
-    iterations = c[0].number_input(
+    c = st.columns(2)
+    c[0].selectbox("Period", ["year", "month"], key=ui.widget_key("period"))
+    c[1].number_input("Horizon (periods)", min_value=1, step=1, key=ui.widget_key("horizon"))
+    c = st.columns(2)
+    c[0].text_input("Currency", key=ui.widget_key("currency"), max_chars=12)
+    iterations = c[1].number_input(
         "Trials",
         min_value=500,
         max_value=200_000,
@@ -78,8 +51,37 @@ with st.form("bvb_settings"):
         step=1000,
         key="bvb_trials",
     )
-    seed = c[1].number_input("Seed", min_value=0, value=ui.DEFAULT_SEED, step=1, key="bvb_seed")
-    c[2].form_submit_button("Apply and run", type="primary", icon=":material/play_arrow:")
+    seed = st.number_input("Seed", min_value=0, value=ui.DEFAULT_SEED, step=1, key="bvb_seed")
+    st.form_submit_button(
+        "Apply and run", type="primary", icon=":material/play_arrow:", width="stretch"
+    )
+
+# --- load -----------------------------------------------------------------------------------
+top = st.columns([3, 1], vertical_alignment="bottom")
+with top[0]:
+    st.markdown(f"**Scenario:** {escape_md(state['source'])}")
+    desc = state["tables"].settings.get("description")
+    if desc:
+        with st.expander("About this scenario"):
+            st.caption(escape_md(desc))
+with top[1]:
+    if st.button("Load sample", icon=":material/restart_alt:", key="bvb_sample"):
+        ui.use_sample()
+        st.rerun()
+uploaded = st.file_uploader(
+    "Upload a scenario JSON (replaces the tables below)",
+    type=["json"],
+    key=f"bvb_uploader_{v}",
+    help="A build-vs-buy scenario, schema_version 1 — e.g. one downloaded from this page.",
+)
+if uploaded is not None and state.get("upload_id") != uploaded.file_id:
+    state["upload_id"] = uploaded.file_id
+    st.session_state[ui.UPLOAD_KEY] = (uploaded.name, uploaded.getvalue())
+    st.rerun()
+if state["load_error"] is not None:
+    show_input_error(
+        state["load_error"], title="That file was not loaded; your current scenario is unchanged"
+    )
 
 tables = state["tables"]
 editors = st.expander("Edit the options, their cost and benefit lines, and the scores")
@@ -227,13 +229,19 @@ for col, row in zip(cols, view.summary.to_dict("records"), strict=True):
             f"P10 {ui.money(row['npv_p10'], cur)} · P90 {ui.money(row['npv_p90'], cur)} · "
             f"P50 ± {ui.money(row['npv_p50_se'], cur)} (standard error)"
         )
-        st.metric("Best in", f"{row['prob_best']:.0%} of trials")
-        st.metric("TCO (nominal)", ui.money(row["tco_nominal"], cur))
-        st.caption(f"Discounted TCO {ui.money(row['tco_discounted'], cur)}")
-        st.metric("ROI (NPV / PV costs)", ui.percent(row["roi"]))
-        st.metric("Payback", ui.periods(row["payback_period"], unit, scenario.horizon))
+        st.metric("Best in", f"{ui.share(row['prob_best'])} of trials")
         irr_text = "several (see NPV)" if row["irr_multiple"] else ui.percent(row["irr"])
-        st.caption(f"IRR {irr_text} · at most-likely inputs, NPV {ui.money(row['npv'], cur)}")
+        tco = escape_md(ui.money(row["tco_nominal"], cur))
+        tco_d = escape_md(ui.money(row["tco_discounted"], cur))
+        roi = escape_md(ui.percent(row["roi"]))
+        payback = escape_md(ui.periods(row["payback_period"], unit, scenario.horizon))
+        st.markdown(
+            f"**TCO** {tco} (discounted {tco_d})  \n**ROI** {roi} · **payback** {payback}  \n"
+            f"**IRR** {escape_md(irr_text)}"
+        )
+        st.caption(
+            f"TCO, ROI, payback and IRR at most-likely inputs (NPV {ui.money(row['npv'], cur)})."
+        )
 
 st.subheader("What would flip the answer")
 if view.tornado is not None and (view.tornado["swing"] > 0).any():

@@ -269,6 +269,15 @@ def money(v: float, currency: str = "") -> str:
     return f"{sign}{text} {currency}".strip()
 
 
+def share(p: float) -> str:
+    """A probability as a share of trials, never rounding a rare event to 0% or 100%."""
+    if 0 < p < 0.005:
+        return "<1%"
+    if 0.995 <= p < 1:
+        return ">99%"
+    return f"{p:.0%}"
+
+
 def percent(v: float | None) -> str:
     if v is None or not math.isfinite(v):
         return "n/a"
