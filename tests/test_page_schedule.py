@@ -141,6 +141,9 @@ def test_good_upload_replaces_the_project(at: AppTest) -> None:
     assert inputs.risks == ()
     result = simulate_schedule(inputs, iterations=10_000, rng=42)
     assert _metrics(at)["P80 finish"][0] == ui.fmt_date(result.finish_date(80))
+    # the sample's deadline is dropped for a new project; the holidays already set are kept
+    assert _metrics(at)["Chance by the deadline"][0] == "no deadline"
+    assert inputs.calendar.holidays == _sample_inputs().calendar.holidays
 
 
 def test_invalid_edit_is_rejected_by_row_and_column_and_kept(at: AppTest) -> None:

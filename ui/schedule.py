@@ -354,11 +354,12 @@ def read_uploads(
             )
             notes = (f"Kept the {len(current.holidays)} holidays already set (see Run settings).",)
         label = "Uploaded: " + ", ".join(v[0] for v in files.values())
-        new_settings = (
-            settings.model_copy(update={"start_date": inputs.start_date})
-            if inputs.start_date
-            else None
-        )
+        update: dict[str, Any] = {}
+        if inputs.start_date:
+            update["start_date"] = inputs.start_date
+        if current.label == SAMPLE_LABEL and settings.deadline == SAMPLE_DEADLINE:
+            update["deadline"] = None  # the sample's deadline means nothing for a new project
+        new_settings = settings.model_copy(update=update) if update else None
         return DataSet.from_inputs(inputs, label, notes), new_settings, f"Loaded {name}."
     problems: list[Problem] = []
     changes: dict[str, Any] = {}
