@@ -70,6 +70,18 @@ def test_sample_cards_charts_and_downloads(page: Page, app_url: str, tmp_path: P
     assert "npv_p50" in header
     assert "prob_best" in header
 
+    # the downloaded scenario re-uploads to the same state: same verdict, same cards
+    before = verdict.inner_text()
+    cards_before = main.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    main.locator('[data-testid="stFileUploader"]').locator('input[type="file"]').set_input_files(
+        str(path)
+    )
+    wait_for_idle(page, timeout_ms=60_000)
+    expect(main.get_by_text("scenario.json", exact=False).first).to_be_visible()
+    assert verdict.inner_text() == before
+    assert main.locator('[data-testid="stMetricValue"]').all_inner_texts() == cards_before
+    assert_no_exception(page)
+
 
 def test_bad_upload_keeps_scenario_and_shows_located_errors(
     page: Page, app_url: str, tmp_path: Path
