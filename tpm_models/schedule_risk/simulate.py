@@ -649,10 +649,13 @@ def simulate_schedule(
     n_tasks = net.n_tasks
     cpm = compute_cpm(inputs)
     if chunk_size is None:
-        chunk_size = max(BLOCK_TRIALS, _CHUNK_ELEMENTS // max(n_tasks, 1))
-    if chunk_size < 1:
+        # rounded down: working arrays stay ≤ 32 MiB, which glibc recycles from its heap
+        # instead of mapping fresh (page-faulting) memory for every chunk
+        blocks_per_chunk = max(1, _CHUNK_ELEMENTS // (max(n_tasks, 1) * BLOCK_TRIALS))
+    elif chunk_size < 1:
         raise ValueError("chunk_size must be >= 1")
-    blocks_per_chunk = max(1, -(-chunk_size // BLOCK_TRIALS))
+    else:
+        blocks_per_chunk = max(1, -(-chunk_size // BLOCK_TRIALS))
     finish = np.empty(iterations)
     n_risks = len(inputs.risks)
     risk_occ = np.zeros(n_risks, dtype=np.int64)
