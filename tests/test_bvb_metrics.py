@@ -7,13 +7,14 @@ import math
 import numpy as np
 import numpy_financial as npf
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tpm_models.build_vs_buy import (
     discounted_payback_period,
     evaluate,
     irr,
+    irr_count,
     npv,
     parse_scenario,
     payback_period,
@@ -264,3 +265,21 @@ def test_npv_strictly_decreases_with_rate(
 ):
     values = [-invest, *inflows]
     assert float(npv(r1 + dr, values)) < float(npv(r1, values))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    invest=st.floats(1.0, 1e6),
+    inflows=st.lists(st.floats(0.0, 1e6), min_size=1, max_size=15).filter(lambda v: sum(v) > 0),
+)
+def test_irr_of_a_conventional_project_zeroes_the_npv(invest: float, inflows: list[float]):
+    values = [-invest, *inflows]
+    # the root lies inside the searched range r ∈ (−99.9%, 10,000%] a period
+    assume(float(npv(-0.999, values)) > 0)
+    assume(float(npv(100.0, values)) < 0)
+    rate = float(irr(values))
+    assert not math.isnan(rate)
+    # one sign change: exactly one IRR, and the NPV there is 0 (relative to the flows' size)
+    assert int(irr_count(values)) == 1
+    assert abs(float(npv(rate, values))) <= 1e-8 * max(invest, max(inflows))
+    assert (rate > 0) == (sum(inflows) > invest)

@@ -24,8 +24,8 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Search grid for IRR brackets, in log(1 + r) per period: r from −99% to +10,000%.
-_IRR_GRID = np.linspace(np.log(0.01), np.log(101.0), 801)
+#: Search grid for IRR brackets, in log(1 + r) per period: r from −99.9999% to +10,000%.
+_IRR_GRID = np.linspace(np.log(1e-6), np.log(101.0), 1201)
 
 
 def discount_factors(rate: float, n_periods: int) -> FloatArray:
@@ -67,7 +67,7 @@ def irr(cash_flows: npt.ArrayLike, *, tol: float = 1e-12) -> FloatArray:
     """Internal rate of return per period, vectorised over columns.
 
     The rate ``r`` with ``Σ_t cf_t / (1 + r)^t = 0``. Brackets are found on a grid of
-    ``r ∈ (−99%, 10,000%]``; when the NPV changes sign more than once (non-conventional cash
+    ``r ∈ (−99.9999%, 10,000%]``; when the NPV changes sign more than once (non-conventional cash
     flows, e.g. an exit cost at the end) the root closest to 0 is returned, like
     numpy-financial — :func:`irr_count` tells how many there are, and with more than one the
     IRR is ambiguous (judge by NPV). Not defined (NaN) when the cash flows do not change sign
@@ -125,7 +125,7 @@ def irr(cash_flows: npt.ArrayLike, *, tol: float = 1e-12) -> FloatArray:
 
 
 def irr_count(cash_flows: npt.ArrayLike) -> npt.NDArray[np.intp]:
-    """Number of IRRs (sign changes of the NPV over r ∈ (−99%, 10,000%]) per column.
+    """Number of IRRs (sign changes of the NPV over r ∈ (−99.9999%, 10,000%]) per column.
 
     Examples
     --------
