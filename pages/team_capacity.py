@@ -67,6 +67,7 @@ with st.form(f"cap_form_{v}"):
         roster = st.data_editor(
             cap.roster_frame(base),
             num_rows="dynamic",
+            hide_index=False,  # row labels 1, 2, … are the rows problems name
             width="stretch",
             key=f"cap_roster_{v}",
             column_config={
@@ -88,6 +89,7 @@ with st.form(f"cap_form_{v}"):
         hires = st.data_editor(
             cap.hires_frame(base.hires),
             num_rows="dynamic",
+            hide_index=False,  # row labels 1, 2, … are the rows problems name
             width="stretch",
             key=f"cap_hires_{v}",
             column_config={
@@ -107,6 +109,7 @@ with st.form(f"cap_form_{v}"):
         demand = st.data_editor(
             cap.demand_frame(base),
             num_rows="dynamic",
+            hide_index=False,  # row labels 1, 2, … are the rows problems name
             width="stretch",
             key=f"cap_demand_{v}",
             column_config={

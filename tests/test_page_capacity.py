@@ -126,11 +126,11 @@ def test_good_upload_replaces_the_scenario(at: AppTest) -> None:
 def test_build_scenario_locates_table_problems() -> None:
     sc = load_scenario(SAMPLE)
     roster = cap.roster_frame(sc)
-    roster.loc[1, "headcount"] = -3
+    roster.loc[2, "headcount"] = -3  # the tables are numbered from 1, as the editor shows
     hires = cap.hires_frame(sc.hires)
-    hires.loc[0, "role"] = "Mobile"
+    hires.loc[1, "role"] = "Mobile"
     demand = cap.demand_frame(sc)
-    demand.loc[2, "month"] = "next year"
+    demand.loc[3, "month"] = "next year"
     with pytest.raises(InputError) as exc:
         cap.build_scenario(sc, roster, hires, demand, cap.params_of(sc))
     where = {(p.source, p.row, p.column) for p in exc.value.problems}

@@ -99,23 +99,32 @@ def handle_upload(data: bytes, name: str, upload_id: str) -> bool:
     return True
 
 
-# --- tables ------------------------------------------------------------------------------
+# --- tables (numbered from 1: the row numbers problems name) -----------------------------
+def _numbered(df: pd.DataFrame) -> pd.DataFrame:
+    df.index = pd.RangeIndex(1, len(df) + 1)
+    return df
+
+
 def roster_frame(sc: CapacityScenario) -> pd.DataFrame:
-    return pd.DataFrame([r.model_dump() for r in sc.roles], columns=ROSTER_COLUMNS).astype(
-        {"start_month": "string", "end_month": "string", "role": "string"}
-    )
+    df = pd.DataFrame([r.model_dump() for r in sc.roles], columns=ROSTER_COLUMNS)
+    return _numbered(df.astype({"start_month": "string", "end_month": "string", "role": "string"}))
 
 
 def hires_frame(hires: tuple[Hire, ...]) -> pd.DataFrame:
-    return pd.DataFrame([h.model_dump() for h in hires], columns=HIRE_COLUMNS).astype(
-        {"role": "string", "target_month": "string", "label": "string", "ramp_months": "Float64"}
-    )
+    df = pd.DataFrame([h.model_dump() for h in hires], columns=HIRE_COLUMNS)
+    types = {
+        "role": "string",
+        "target_month": "string",
+        "label": "string",
+        "ramp_months": "Float64",
+    }
+    return _numbered(df.astype(types))
 
 
 def demand_frame(sc: CapacityScenario) -> pd.DataFrame:
-    return pd.DataFrame([d.model_dump() for d in sc.demand], columns=DEMAND_COLUMNS).astype(
-        {"role": "string", "month": "string", "fte": "Float64", "person_days": "Float64"}
-    )
+    df = pd.DataFrame([d.model_dump() for d in sc.demand], columns=DEMAND_COLUMNS)
+    types = {"role": "string", "month": "string", "fte": "Float64", "person_days": "Float64"}
+    return _numbered(df.astype(types))
 
 
 def _clean(value: Any) -> Any:
