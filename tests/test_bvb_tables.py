@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -122,3 +123,17 @@ def test_fixed_growth_follows_the_most_likely_box():
     p = info.value.problems[0]
     assert (p.source, p.column) == ("settings", "seats.growth")
     assert "low <= likely <= high" in p.message
+
+
+def test_uncertain_seats_survive_the_tables_until_edited():
+    payload = json.loads((SAMPLE / "observability_platform.json").read_text(encoding="utf-8"))
+    payload["seats"]["initial"] = {"low": 200, "likely": 250, "high": 400}
+    s = parse_scenario(payload)
+    t = scenario_to_tables(s)
+    assert scenario_from_tables(t) == s
+    edited = scenario_from_tables(
+        dataclasses.replace(t, settings={**t.settings, "seats_initial": 300})
+    )
+    assert edited.seats is not None
+    assert edited.seats.initial.is_degenerate
+    assert edited.seats.initial.likely == 300

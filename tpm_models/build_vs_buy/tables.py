@@ -94,6 +94,8 @@ def scenario_to_tables(s: Scenario) -> ScenarioTables:
         "horizon": s.horizon,
         "discount_rate": s.discount_rate,
         "seats_initial": s.seats.initial.likely if s.seats else None,
+        # an uncertain seat count is kept while its most-likely value is not edited
+        "seats_initial_estimate": s.seats.initial if s.seats else None,
         "growth_low": s.seats.growth.low if s.seats else 0.0,
         "growth_likely": s.seats.growth.likely if s.seats else 0.0,
         "growth_high": s.seats.growth.high if s.seats else 0.0,
@@ -274,7 +276,11 @@ def scenario_from_tables(t: ScenarioTables, *, source_rows: bool = True) -> Scen
         # low == high means "no range given" (a fixed growth): editing only the most-likely
         # value then simply changes the growth instead of failing the low <= likely check
         growth: Any = ml if lo == hi else {"low": lo, "likely": ml, "high": hi}
-        payload["seats"] = {"initial": st["seats_initial"], "growth": growth}
+        initial: Any = st["seats_initial"]
+        kept = st.get("seats_initial_estimate")
+        if isinstance(kept, Estimate) and not kept.is_degenerate and kept.likely == initial:
+            initial = kept.model_dump()
+        payload["seats"] = {"initial": initial, "growth": growth}
     # where each JSON path came from: path prefix -> (table, row)
     origin: dict[str, tuple[str, int]] = {}
     options: list[dict[str, Any]] = []
