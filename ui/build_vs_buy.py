@@ -232,13 +232,21 @@ def run(scenario_json: str, iterations: int, seed: int) -> BvbView:
         leader="" if t is None else t.leader,
         runner_up="" if t is None else t.runner_up,
         base_difference=0.0 if t is None else t.base_difference,
-        scoring=None if sc is None else sc.summary(),
+        scoring=None if sc is None else _score_table(sc.summary()),
         weights=None if sc is None else sc.weights_frame(),
         consistency_ratio=None if sc is None else sc.consistency_ratio,
         scoring_warning=None if sc is None else sc.warning,
         results_csv=csv,
         comparison_pair=r.comparison_pair(),
     )
+
+
+def _score_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The weighted score next to the option name (the criteria columns can scroll)."""
+    cols = ["option", "weighted_score"] + [
+        c for c in df.columns if c not in ("option", "weighted_score")
+    ]
+    return df[cols]
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
