@@ -605,3 +605,25 @@ def test_bad_arguments() -> None:
         simulate_schedule(_rich_network(), iterations=0)
     with pytest.raises(ValueError, match="method"):
         simulate_schedule(_rich_network(), iterations=10, method="sobol")  # type: ignore[arg-type]
+
+
+# --- internal building blocks ---------------------------------------------------------------------
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 1000, 4097, 65_537])
+def test_lhs_permutation_is_a_bijection(n: int) -> None:
+    from tpm_models.schedule_risk.simulate import _lhs_keys, _permuted_strata
+
+    keys = _lhs_keys(123, 0, 3)
+    perm = _permuted_strata(np.arange(n, dtype=np.int64), n, keys)
+    for row in perm:
+        np.testing.assert_array_equal(np.sort(row), np.arange(n))
+    if n > 100:
+        assert abs(stats.spearmanr(perm[0], perm[1])[0]) < 4 / math.sqrt(n)
+
+
+@pytest.mark.parametrize("size", [8, 1024, 1000, 13])
+def test_row_counts_match_count_nonzero(size: int) -> None:
+    from tpm_models.schedule_risk.simulate import _count_per_row
+
+    mask = np.random.default_rng(size).random((50, size)) < 0.3
+    mask[0] = True
+    np.testing.assert_array_equal(_count_per_row(mask), np.count_nonzero(mask, axis=1))
