@@ -11,8 +11,8 @@ How a run is organised
   random numbers).
 * Latin Hypercube sampling stays a true LHS over *all* trials: the stratum of trial ``t`` of
   input ``j`` is ``π_j(t)`` for a keyed pseudo-random permutation ``π_j`` of ``0 … n−1``
-  (a 4-round Feistel network with cycle walking). It is computed per block, never stored, so
-  memory stays bounded whatever the trial count.
+  (a 4-round Feistel network, multiplicative-hash rounds, cycle walking). It is computed per
+  block, never stored, so memory stays bounded whatever the trial count.
 * Working arrays are laid out block-major, ``(blocks, n_tasks, BLOCK_TRIALS)``, so each block's
   uniforms are drawn straight into place and every statistic is reduced block by block in the
   same order whatever the chunking (bit-identical results for a seed).
@@ -94,23 +94,27 @@ def _block_rng(root: int, stream: int, block: int) -> np.random.Generator:
 
 
 # --- Latin Hypercube: keyed permutation of the trial index ---------------------------------
-def _mix(z: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """splitmix64 finaliser (a good 64-bit hash), wrapping uint64 arithmetic."""
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    out: npt.NDArray[np.uint64] = z ^ (z >> np.uint64(31))
-    return out
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
 def _feistel(
     x: npt.NDArray[np.uint64], keys: npt.NDArray[np.uint64], half: int
 ) -> npt.NDArray[np.uint64]:
-    """One pass of a balanced Feistel network on ``2·half``-bit values; ``keys`` (…, rounds)."""
+    """One pass of a balanced Feistel network on ``2·half``-bit values; ``keys`` (…, rounds).
+
+    Round function: multiplicative (Fibonacci) hashing of the keyed right half, whose top
+    ``half`` bits depend on every input bit; any round function gives a bijection.
+    """
     mask = np.uint64((1 << half) - 1)
     h = np.uint64(half)
+    top = np.uint64(64 - half)
     left, right = x >> h, x & mask
     for r in range(keys.shape[-1]):
-        left, right = right, left ^ (_mix(right ^ keys[..., r]) & mask)
+        mixed = right + keys[..., r]
+        mixed *= _GOLDEN
+        mixed >>= top
+        left ^= mixed
+        left, right = right, left
     out: npt.NDArray[np.uint64] = (left << h) | right
     return out
 
@@ -123,11 +127,15 @@ def _permuted_strata(
     x = np.broadcast_to(trials.astype(np.uint64), (keys.shape[0], trials.size)).copy()
     k = keys[:, None, :]
     out = _feistel(x, k, half)
-    bad = out >= np.uint64(n)
-    while bad.any():  # cycle walking: the domain is < 4n, so this ends fast
-        rows = np.nonzero(bad)[0]
-        out[bad] = _feistel(out[bad], keys[rows], half)
-        bad = out >= np.uint64(n)
+    flat = out.reshape(-1)
+    limit = np.uint64(n)
+    todo = np.flatnonzero(flat >= limit)
+    # cycle walking: re-encrypt values outside 0 … n−1 (the domain is < 4n); only the
+    # remaining ones are touched each round
+    while todo.size:
+        vals = _feistel(flat[todo], keys[todo // trials.size], half)
+        flat[todo] = vals
+        todo = todo[vals >= limit]
     return out
 
 
