@@ -94,20 +94,20 @@ def _block_rng(root: int, stream: int, block: int) -> np.random.Generator:
 
 
 # --- Latin Hypercube: keyed permutation of the trial index ---------------------------------
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+U32Array = npt.NDArray[np.uint32]
+_GOLDEN = np.uint32(0x9E3779B9)
 
 
-def _feistel(
-    x: npt.NDArray[np.uint64], keys: npt.NDArray[np.uint64], half: int
-) -> npt.NDArray[np.uint64]:
+def _feistel(x: U32Array, keys: U32Array, half: int) -> U32Array:
     """One pass of a balanced Feistel network on ``2·half``-bit values; ``keys`` (…, rounds).
 
     Round function: multiplicative (Fibonacci) hashing of the keyed right half, whose top
-    ``half`` bits depend on every input bit; any round function gives a bijection.
+    ``half`` bits depend on every input bit; any round function gives a bijection. 32-bit
+    arithmetic (wrapping) so numpy can vectorise the multiplies.
     """
-    mask = np.uint64((1 << half) - 1)
-    h = np.uint64(half)
-    top = np.uint64(64 - half)
+    mask = np.uint32((1 << half) - 1)
+    h = np.uint32(half)
+    top = np.uint32(32 - half)
     left, right = x >> h, x & mask
     for r in range(keys.shape[-1]):
         mixed = right + keys[..., r]
@@ -115,20 +115,18 @@ def _feistel(
         mixed >>= top
         left ^= mixed
         left, right = right, left
-    out: npt.NDArray[np.uint64] = (left << h) | right
+    out: U32Array = (left << h) | right
     return out
 
 
-def _permuted_strata(
-    trials: IntArray, n: int, keys: npt.NDArray[np.uint64]
-) -> npt.NDArray[np.uint64]:
-    """``π_row(t)`` for each key row and trial index: a bijection of ``0 … n−1`` per row."""
+def _permuted_strata(trials: IntArray, n: int, keys: U32Array) -> U32Array:
+    """``π_row(t)`` for each key row and trial index: a bijection of ``0 … n−1`` per row
+    (``n < 2³²``)."""
     half = max(1, math.ceil(max(n - 1, 1).bit_length() / 2))
-    x = np.broadcast_to(trials.astype(np.uint64), (keys.shape[0], trials.size)).copy()
-    k = keys[:, None, :]
-    out = _feistel(x, k, half)
+    x = np.broadcast_to(trials.astype(np.uint32), (keys.shape[0], trials.size)).copy()
+    out = _feistel(x, keys[:, None, :], half)
     flat = out.reshape(-1)
-    limit = np.uint64(n)
+    limit = np.uint32(n)
     todo = np.flatnonzero(flat >= limit)
     # cycle walking: re-encrypt values outside 0 … n−1 (the domain is < 4n); only the
     # remaining ones are touched each round
@@ -139,9 +137,9 @@ def _permuted_strata(
     return out
 
 
-def _lhs_keys(root: int, stream: int, rows: int) -> npt.NDArray[np.uint64]:
+def _lhs_keys(root: int, stream: int, rows: int) -> U32Array:
     seq = np.random.SeedSequence(root, spawn_key=(stream, _MASK64 >> 1))
-    state: npt.NDArray[np.uint64] = seq.generate_state(rows * 4, dtype=np.uint64).astype(np.uint64)
+    state: U32Array = seq.generate_state(rows * 4, dtype=np.uint32).astype(np.uint32)
     return state.reshape(rows, 4)
 
 
@@ -156,8 +154,8 @@ class _Plan:
     root: int
     corr_rows: tuple[int, ...]
     corr_matrix: FloatArray | None
-    lhs_keys_tasks: npt.NDArray[np.uint64] | None
-    lhs_keys_risks: tuple[npt.NDArray[np.uint64], ...]
+    lhs_keys_tasks: U32Array | None
+    lhs_keys_risks: tuple[U32Array, ...]
     #: PERT interpolation cells per task, scaled to days (None for other distributions).
     cells: tuple[npt.NDArray[np.complex128] | None, ...]
     #: Tasks whose finish is the same in every trial (fixed and only fixed upstream, no risk).
@@ -226,7 +224,7 @@ def _block_uniforms(
     plan: _Plan,
     stream: int,
     block: int,
-    keys: npt.NDArray[np.uint64] | None,
+    keys: U32Array | None,
     out: FloatArray,
 ) -> None:
     """Fill ``out`` (rows, block size) with the block's uniforms (LHS: stratified, all trials)."""
@@ -649,8 +647,8 @@ def simulate_schedule(
     >>> 5.0 < res.percentile(50) < 6.0
     True
     """
-    if iterations < 1:
-        raise ValueError("iterations must be >= 1")
+    if not 1 <= iterations < 1 << 32:
+        raise ValueError("iterations must be between 1 and 2**32 - 1")
     root, seed = _root_seed(rng)
     plan, warnings = _make_plan(inputs, iterations, method, root)
     net = plan.net
