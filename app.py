@@ -13,15 +13,17 @@ st.set_page_config(
 
 PAGES = {
     "Overview": [
-        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
     ],
     "Decide": [
-        st.Page("pages/schedule_risk.py", title="Schedule risk", icon=":material/event:"),
+        st.Page("app_pages/schedule_risk.py", title="Schedule risk", icon=":material/event:"),
         st.Page(
-            "pages/delivery_forecast.py", title="Delivery forecast", icon=":material/trending_up:"
+            "app_pages/delivery_forecast.py",
+            title="Delivery forecast",
+            icon=":material/trending_up:",
         ),
-        st.Page("pages/build_vs_buy.py", title="Build vs buy", icon=":material/balance:"),
-        st.Page("pages/team_capacity.py", title="Team capacity", icon=":material/groups:"),
+        st.Page("app_pages/build_vs_buy.py", title="Build vs buy", icon=":material/balance:"),
+        st.Page("app_pages/team_capacity.py", title="Team capacity", icon=":material/groups:"),
     ],
 }
 

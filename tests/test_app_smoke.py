@@ -1,11 +1,12 @@
 """AppTest smoke tests: every page file runs without an exception; the frame runs once.
 
-The st.navigation / AppTest caveat (issue 2 §4): with a ``pages/`` folder *and*
-``st.navigation`` in ``app.py``, AppTest only honours the entrypoint on its first run; on later
-runs it falls back to the old page-directory behaviour and drops the entrypoint's own elements
-(the shared sidebar caption disappears after ``switch_page``). We therefore
+The st.navigation / AppTest caveat (issue 2 §4): with a folder named ``pages/`` next to
+``app.py``, Streamlit falls back to its old page-directory mode (in AppTest after the first run;
+in a real server for a first visit straight to a tool URL, which then loses the frame's
+navigation and wide layout). The page files therefore live in ``app_pages/``, which Streamlit
+does not auto-discover; ``tests/e2e/test_deep_link.py`` proves the deep link in a browser. We
 
-1. run every file in ``pages/`` directly with ``AppTest.from_file`` (this is also how each
+1. run every file in ``app_pages/`` directly with ``AppTest.from_file`` (this is also how each
    tool's own behaviour tests work), which needs no router;
 2. run ``app.py`` once and assert the frame renders the home page and its sidebar, and
 3. use ``switch_page`` from the frame only to check that each tool page *opens* without an
@@ -22,7 +23,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = sorted((ROOT / "pages").glob("*.py"))
+PAGES = sorted((ROOT / "app_pages").glob("*.py"))
 TOOL_TITLES = {
     "schedule_risk.py": "Schedule risk",
     "delivery_forecast.py": "Delivery forecast",
@@ -45,13 +46,13 @@ def test_every_page_runs_without_exception(path: Path) -> None:
 
 @pytest.mark.parametrize(("filename", "title"), TOOL_TITLES.items())
 def test_tool_page_renders_its_title(filename: str, title: str) -> None:
-    at = AppTest.from_file(str(ROOT / "pages" / filename), default_timeout=TIMEOUT_S).run()
+    at = AppTest.from_file(str(ROOT / "app_pages" / filename), default_timeout=TIMEOUT_S).run()
     assert not at.exception, _exceptions(at)
     assert title.lower() in at.title[0].value.lower()
 
 
 def test_home_page_names_the_four_tools() -> None:
-    at = AppTest.from_file(str(ROOT / "pages" / "home.py"), default_timeout=TIMEOUT_S).run()
+    at = AppTest.from_file(str(ROOT / "app_pages" / "home.py"), default_timeout=TIMEOUT_S).run()
     assert at.title[0].value == "TPM Decision Lab"
     assert sorted(h.value for h in at.subheader) == sorted(TOOL_TITLES.values())
 
@@ -66,6 +67,6 @@ def test_app_frame_runs_and_renders_home_with_its_sidebar() -> None:
 @pytest.mark.parametrize(("filename", "title"), TOOL_TITLES.items())
 def test_app_frame_switches_to_each_tool_page(filename: str, title: str) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S).run()
-    at.switch_page(f"pages/{filename}").run()
+    at.switch_page(f"app_pages/{filename}").run()
     assert not at.exception, _exceptions(at)
     assert title.lower() in at.title[0].value.lower()

@@ -16,7 +16,7 @@ from ui import build_vs_buy as ui
 from ui.common import escape_md
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages" / "build_vs_buy.py")
+PAGE = str(ROOT / "app_pages" / "build_vs_buy.py")
 SAMPLE = ROOT / "sample_data" / "build_vs_buy" / "observability_platform.json"
 
 

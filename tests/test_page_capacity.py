@@ -14,7 +14,7 @@ from tpm_models.team_capacity import load_scenario, simulate_capacity, solve_hir
 from ui import capacity as cap
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages" / "team_capacity.py")
+PAGE = str(ROOT / "app_pages" / "team_capacity.py")
 SAMPLE = ROOT / "sample_data" / "capacity" / "engineering_org.json"
 
 

@@ -20,7 +20,7 @@ from tpm_models.delivery_forecast import (
 from tpm_models.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages" / "delivery_forecast.py")
+PAGE = str(ROOT / "app_pages" / "delivery_forecast.py")
 SAMPLE = ROOT / "sample_data" / "forecast" / "jira-export.csv"
 
 

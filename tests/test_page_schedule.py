@@ -19,7 +19,7 @@ from tpm_models.schedule_risk.simulate import simulate_schedule
 from ui import schedule as ui
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = ROOT / "pages" / "schedule_risk.py"
+PAGE = ROOT / "app_pages" / "schedule_risk.py"
 SAMPLE = ROOT / "sample_data" / "schedule"
 
 

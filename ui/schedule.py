@@ -1,6 +1,6 @@
 """Streamlit side of the schedule-risk page: session state, uploads, edits, cached runs.
 
-The page (``pages/schedule_risk.py``) holds widgets and calls only; everything with logic lives
+The page (``app_pages/schedule_risk.py``) holds widgets and calls only; everything with logic lives
 here or in :mod:`tpm_models`. State lives under one session-state key (``"schedule"``):
 
 ``data``

@@ -15,6 +15,7 @@ browser tests are skipped locally, but FAIL when ``CI=true``: CI must never skip
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -106,12 +107,12 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
+@contextlib.contextmanager
+def streamlit_server(name: str = "app") -> Iterator[str]:
     """Start ``streamlit run app.py`` on a free port; yield its base URL; stop it afterwards."""
     port = _free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log_path = ARTIFACTS / f"streamlit-{port}.log"
+    log_path = ARTIFACTS / f"streamlit-{name}-{port}.log"
     cmd = [
         sys.executable,
         "-m",
@@ -155,3 +156,10 @@ def app_url() -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """Base URL of one ``streamlit run app.py`` server shared by the session's browser tests."""
+    with streamlit_server() as url:
+        yield url

@@ -18,7 +18,7 @@ def app_root() -> Path:
     candidates = [Path(env)] if env else []
     candidates += [Path(__file__).resolve().parents[2], Path.cwd()]
     for c in candidates:
-        if (c / "app.py").is_file() and (c / "pages").is_dir():
+        if (c / "app.py").is_file() and (c / "app_pages").is_dir():
             return c
     raise FileNotFoundError(
         "could not find app.py; run from the repository or set TPM_APP_ROOT to its folder"

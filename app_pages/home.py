@@ -12,28 +12,28 @@ st.markdown(
 
 TOOLS = [
     (
-        "pages/schedule_risk.py",
+        "app_pages/schedule_risk.py",
         "Schedule risk",
         ":material/event:",
         "“Can we promise 1 March?” Monte Carlo over your task network: P50/P80/P90 finish dates, "
         "the chance of meeting a deadline, and the tasks and risks that drive the tail.",
     ),
     (
-        "pages/delivery_forecast.py",
+        "app_pages/delivery_forecast.py",
         "Delivery forecast",
         ":material/trending_up:",
         "“When will these 120 items be done? How many by the release?” Forecasts from your team's "
         "historical throughput (a Jira export), no estimates needed.",
     ),
     (
-        "pages/build_vs_buy.py",
+        "app_pages/build_vs_buy.py",
         "Build vs buy",
         ":material/balance:",
         "“Build it, or buy vendor A or B?” NPV, TCO, ROI and payback per option with uncertainty, "
         "the probability each option is best, what flips the answer, and weighted scoring.",
     ),
     (
-        "pages/team_capacity.py",
+        "app_pages/team_capacity.py",
         "Team capacity",
         ":material/groups:",
         "“How many engineers, hired when, to meet the roadmap?” Capacity per month with ramp-up, "
@@ -49,5 +49,5 @@ for i, (page, title, icon, text) in enumerate(TOOLS):
         try:
             st.page_link(page, label=f"Open {title}", icon=icon)
         except StreamlitPageNotFoundError:
-            # this file run on its own (AppTest, `streamlit run pages/home.py`) has no router
+            # this file run on its own (AppTest, `streamlit run app_pages/home.py`) has no router
             st.caption(f"Open {title} from the navigation menu.")
