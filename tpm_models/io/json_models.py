@@ -64,6 +64,11 @@ def load_json_model(source: Source, model: type[M], *, name: str | None = None) 
             f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
             row=exc.lineno,
         ) from None
+    except RecursionError:
+        # json.loads recurses once per nesting level; a few thousand "[" exhaust the stack
+        raise InputError.single(
+            src, "the JSON is nested too deeply to be a scenario file; check its structure"
+        ) from None
     if not isinstance(payload, dict):
         raise InputError.single(src, "the JSON must be an object ({...}) at the top level")
     try:
