@@ -239,6 +239,13 @@ def _parse_xml(data: bytes, src: str) -> Element:
             f"the XML declares a DTD or entities ({type(exc).__name__}), which are refused for "
             "safety; MS Project files never need them — export the file again from MS Project",
         ) from None
+    except (LookupError, ValueError) as exc:
+        # expat raises these (not ParseError) for an unknown or unsupported declared encoding
+        raise InputError.single(
+            src,
+            f"the XML cannot be decoded ({exc}); export the file again from MS Project "
+            "(File > Save As > XML, UTF-8)",
+        ) from None
     return root
 
 
@@ -556,6 +563,13 @@ def read_mspdi(
                 dropped += 1
                 continue
             kind = _LINK_TYPES.get(type_code, "FS")
+            if pred_uid == succ.uid:
+                problems.add(
+                    f"dependency cycle {succ.id} → {succ.id}: task {succ.id} ({succ.name!r}) is "
+                    "its own predecessor; remove that link",
+                    column="predecessors",
+                )
+                continue
             if math.isnan(lag_raw):
                 problems.add(
                     f"task {succ.id} ({succ.name!r}): the LinkLag of its link from task "
