@@ -38,7 +38,7 @@ import pandas as pd
 
 from tpm_models.delivery_forecast.throughput import DailyThroughput
 from tpm_models.errors import InputError, ProblemCollector
-from tpm_models.io.tables import RowParser, read_table
+from tpm_models.io.tables import RowParser, read_table, unclosed_quote_row
 
 __all__ = [
     "JiraIssues",
@@ -52,6 +52,8 @@ __all__ = [
 
 Source = str | os.PathLike[str] | bytes | IO[bytes]
 MAX_FILE_BYTES = 50 * 1024 * 1024
+#: Items completed on one day in a ``date,completed`` table (beyond it a count is a typo).
+MAX_ITEMS_PER_DAY = 1_000_000
 
 #: Header names (normalised: lower case, single spaces) -> field.
 _COLUMNS = {
@@ -248,6 +250,14 @@ def _csv_records(text: str, src: str) -> list[list[str]]:
         records = list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=False))
     except csv.Error as exc:
         raise InputError.single(src, f"could not read the CSV: {exc}") from None
+    unclosed = unclosed_quote_row(text, delimiter)
+    if unclosed is not None:
+        raise InputError.single(
+            src,
+            "a quoted cell opened on this line is never closed (the file may be truncated); "
+            "export the issues again",
+            row=unclosed,
+        )
     while records and not any(c.strip() for c in records[0]):
         records.pop(0)
     if not records:
@@ -374,7 +384,7 @@ def read_throughput_table(source: Source, *, name: str | None = None) -> DailyTh
     counts: list[int] = []
     for i in range(len(table)):
         d = p.date(i, "date")
-        c = p.number(i, "completed", minimum=0)
+        c = p.number(i, "completed", minimum=0, maximum=MAX_ITEMS_PER_DAY)
         if c is not None and not float(c).is_integer():
             p.add(i, "completed", f"{c:g} is not a whole number of items")
             continue

@@ -180,9 +180,42 @@ def _csv_rows(data: bytes, src: str) -> tuple[list[str], list[list[str]], int]:
         all_rows = [row for row in reader]
     except csv.Error as exc:
         raise InputError.single(src, f"could not read the CSV: {exc}") from None
+    unclosed = unclosed_quote_row(text, delimiter)
+    if unclosed is not None:
+        raise InputError.single(
+            src,
+            "a quoted cell opened on this line is never closed (the file may be truncated); "
+            "close the quote or save the file again",
+            row=unclosed,
+        )
     # csv rows may span several lines when quoted; the reader's line_num is not kept per row,
     # so count rows as records (header = row header_idx + 1).
     return all_rows[header_idx], all_rows[header_idx + 1 :], header_idx + 2
+
+
+def unclosed_quote_row(text: str, delimiter: str) -> int | None:
+    """Line on which a quoted cell opens that the file never closes, or ``None``.
+
+    The lenient reader would swallow the rest of the file into that one cell.
+
+    Examples
+    --------
+    >>> unclosed_quote_row('id,name\\nA,"ok"\\nB,"open\\nC,x\\n', ",")
+    3
+    >>> unclosed_quote_row('id,name\\nA,"two\\nlines"\\n', ",") is None
+    True
+    """
+    if '"' not in text:
+        return None
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            return start
+    return None
 
 
 def _detect_delimiter(header_line: str) -> str:
