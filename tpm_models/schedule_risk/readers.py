@@ -382,6 +382,14 @@ def _parse_risks(table: Table, problems: ProblemCollector | None = None) -> _Par
         unit = _UNITS.get(unit_raw or "days")
         if unit is None:
             p.add(i, "impact_unit", f"{unit_raw!r} is not a unit; use days or percent")
+        elif unit == "percent" and impact is not None and impact.low < -100:
+            p.add(
+                i,
+                "impact_low",
+                f"{impact.low:g}% would shorten a task by more than its whole duration; "
+                "a percent impact must be at least -100",
+            )
+            impact = None
         tasks = _split_ids(table.rows[i].get("tasks", ""))
         if not tasks:
             p.add(i, "tasks", "is empty; list the ids of the tasks this risk delays, ';'-separated")
@@ -1027,6 +1035,8 @@ def schedule_from_json(text: str | bytes, name: str = "scenario.json") -> Schedu
             f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
             row=exc.lineno,
         ) from None
+    except RecursionError:  # json.loads recurses once per nesting level
+        raise InputError.single(name, "the JSON is nested too deeply to be a scenario") from None
     if not isinstance(payload, dict):
         raise InputError.single(name, "the JSON must be an object ({...}) at the top level")
     tool = payload.get("tool", "schedule")
