@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -181,6 +182,13 @@ def _build_inputs(args: argparse.Namespace) -> tuple[ForecastInputs, DailyThroug
         if args.window_days is not None:
             history = history.window(last_days=args.window_days)
         samples = period_samples(history, args.period, calendar)
+        if args.items is not None and not any(samples):
+            raise InputError.single(
+                Path(args.history).name,
+                f"no items were completed in any {args.period} of the history"
+                + (" window" if args.window_days is not None else "")
+                + ", so no forecast is possible; use a history with finished items",
+            )
     else:
         estimate = _parse_throughput(args.throughput)
     start = iso_date("--start", args.start)

@@ -151,6 +151,7 @@ def run(args: argparse.Namespace) -> int:
     for key in ("risks", "correlations", "holidays"):
         if getattr(args, key) is not None:
             names[key] = getattr(args, key)
+    notes: list[str] = []  # what the MS Project importer skipped, assumed or approximated
     inputs = load_schedule(
         args.tasks,
         risks=args.risks,
@@ -158,6 +159,7 @@ def run(args: argparse.Namespace) -> int:
         holidays=args.holidays,
         start_date=start,
         names=names,
+        notes=notes,
     )
     if deadline is not None and inputs.start_date is None:
         raise InputError.single(
@@ -165,7 +167,11 @@ def run(args: argparse.Namespace) -> int:
         )
     result = simulate_schedule(inputs, iterations=iterations, rng=args.seed, method=args.method)
     if args.json:
-        print_json(build_payload(result, deadline))
+        payload = build_payload(result, deadline)
+        payload["import_notes"] = notes
+        print_json(payload)
     else:
+        for note in notes:
+            print(f"note: {note}")
         _print_human(result, deadline)
     return 0
