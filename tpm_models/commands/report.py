@@ -1,0 +1,139 @@
+"""``tpm report TOOL ... --out FILE.html``: a self-contained HTML stakeholder report.
+
+``TOOL`` is ``schedule``, ``forecast``, ``build-vs-buy`` or ``capacity``; it takes the same
+arguments as the tool's own command (parsed by that command's ``add_arguments``), plus
+``--out`` and ``--title``. With ``--json`` the report's headline figures are printed too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from tpm_models import report
+from tpm_models.commands import build_vs_buy as bvb_cmd
+from tpm_models.commands import capacity as capacity_cmd
+from tpm_models.commands import forecast as forecast_cmd
+from tpm_models.commands import schedule as schedule_cmd
+from tpm_models.commands._common import check_iterations, iso_date, print_json
+from tpm_models.errors import InputError
+
+NAME = "report"
+HELP = "write a self-contained HTML report (opens offline) for one of the tools"
+
+_TOOLS = {
+    "schedule": schedule_cmd,
+    "forecast": forecast_cmd,
+    "build-vs-buy": bvb_cmd,
+    "capacity": capacity_cmd,
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="tool", metavar="TOOL", required=True)
+    for name, module in _TOOLS.items():
+        p = sub.add_parser(name, help=f"report of `tpm {module.NAME}` (same arguments)")
+        module.add_arguments(p)
+        p.add_argument("--out", required=True, metavar="FILE.html", help="report file to write")
+        p.add_argument("--title", default=None, help="report title (default: the tool's name)")
+
+
+def _schedule(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+    """Adapter: ``commands.schedule.run`` loads its inputs inline, so the same steps here."""
+    from tpm_models.schedule_risk import load_schedule, simulate_schedule
+
+    start = iso_date("--start", args.start)
+    deadline = iso_date("--deadline", args.deadline)
+    names = {"tasks": args.tasks}
+    for key in ("risks", "correlations", "holidays"):
+        if getattr(args, key) is not None:
+            names[key] = getattr(args, key)
+    inputs = load_schedule(
+        args.tasks,
+        risks=args.risks,
+        correlations=args.correlations,
+        holidays=args.holidays,
+        start_date=start,
+        names=names,
+    )
+    if deadline is not None and inputs.start_date is None:
+        raise InputError.single(
+            "--deadline", "a deadline date needs a project start; add --start YYYY-MM-DD"
+        )
+    result = simulate_schedule(
+        inputs, iterations=check_iterations(args.iterations), rng=args.seed, method=args.method
+    )
+    html = report.schedule_report(result, title=args.title, deadline=deadline)
+    return html, report.schedule_figures(result, deadline)
+
+
+def _forecast(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+    from tpm_models.delivery_forecast import simulate_forecast
+
+    iterations = check_iterations(args.iterations)
+    inputs, history = forecast_cmd.build_inputs(args)
+    result = simulate_forecast(inputs, iterations=iterations, rng=args.seed)
+    source = Path(args.history).name if args.history and history is not None else None
+    html = report.forecast_report(result, title=args.title, seed=args.seed, source=source)
+    return html, report.forecast_figures(result)
+
+
+def _build_vs_buy(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+    from tpm_models.build_vs_buy import load_scenario, simulate
+
+    iterations = check_iterations(args.iterations)
+    scenario = load_scenario(args.scenario)
+    result = simulate(scenario, iterations=iterations, rng=args.seed, method=args.method)
+    html = report.build_vs_buy_report(result, title=args.title, seed=args.seed, method=args.method)
+    return html, report.build_vs_buy_figures(result)
+
+
+def _capacity(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+    from tpm_models.team_capacity import load_scenario, simulate_capacity
+
+    iterations = check_iterations(args.iterations)
+    sc = load_scenario(args.scenario)
+    target = capacity_cmd._month_flag("--target-month", args.target_month, sc)
+    until = capacity_cmd._month_flag("--until-month", args.until_month, sc)
+    target = target or sc.solver.target_month or sc.start_month
+    until = until or sc.solver.until_month or sc.end_month
+    if sc.index(until) < sc.index(target):
+        raise InputError.single("--until-month", f"{until} is before the target month {target}")
+    result = simulate_capacity(sc, iterations=iterations, rng=args.seed)
+    html = report.capacity_report(
+        result, title=args.title, seed=args.seed, target_month=target, until_month=until
+    )
+    return html, report.capacity_figures(result, target, until)
+
+
+_BUILDERS = {
+    "schedule": _schedule,
+    "forecast": _forecast,
+    "build-vs-buy": _build_vs_buy,
+    "capacity": _capacity,
+}
+
+
+def run(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise InputError.single("--out", f"{args.out!r}: the report file name must end in .html")
+    if not out.parent.exists():
+        raise InputError.single("--out", f"folder {str(out.parent)!r} does not exist")
+    html, figures = _BUILDERS[args.tool](args)
+    out.write_text(html, encoding="utf-8")
+    if args.json:
+        print_json(
+            {
+                "tool": args.tool,
+                "out": str(out),
+                "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "figures": figures,
+            }
+        )
+    else:
+        sys.stdout.write(f"Report written to {out} ({len(html.encode('utf-8')):,} bytes)\n")
+    return 0
