@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.reference_data import REFERENCE_DIR, needs_reference
 from tpm_models.delivery_forecast import DailyThroughput
 from tpm_models.delivery_forecast.jira import (
     JiraIssues,
@@ -21,13 +22,13 @@ from tpm_models.errors import InputError
 
 # nautilus-wallet repository (AGPL-3.0), docs/Jira.csv: a real Jira "all fields" export reduced
 # to non-personal columns; see /work/shared/reference/README.md. 192 issues, 158 resolved.
-NAUTILUS = Path("/work/shared/reference/jira/nautilus-wallet-export.csv")
+NAUTILUS = REFERENCE_DIR / "jira" / "nautilus-wallet-export.csv"
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "forecast" / "jira-export.csv"
 
 HEADER = "Summary,Issue key,Issue Type,Status,Created,Resolved,Sprint,Sprint"
 
 
-@pytest.mark.skipif(not NAUTILUS.exists(), reason="reference data not present")
+@needs_reference
 def test_real_nautilus_export() -> None:
     issues = read_jira_csv(NAUTILUS)
     assert issues.total == 192

@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.reference_data import REFERENCE_DIR, needs_reference
 from tpm_models.estimates import Estimate
 from tpm_models.schedule_risk import ScheduleInputs, Task, compute_cpm
 from tpm_models.schedule_risk.network import Dependency
 
-PSPLIB = Path("/work/shared/reference/psplib/j9041_6.sm")
+PSPLIB = REFERENCE_DIR / "psplib" / "j9041_6.sm"
 
 
 def _net(spec: dict[str, tuple[float, str]]) -> ScheduleInputs:
@@ -89,6 +90,7 @@ def _read_psplib(path: Path) -> tuple[int, dict[int, list[int]], dict[int, int]]
     return mpm, successors, durations
 
 
+@needs_reference
 def test_psplib_instance_critical_path_length_equals_mpm_time() -> None:
     # PSPLIB (Kolisch & Sprecher 1996), instance j9041_6: the header's MPM-Time is the
     # critical-path length ignoring resources.

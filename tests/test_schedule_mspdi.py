@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.reference_data import REFERENCE_DIR, needs_reference
 from tpm_models.calendar import WorkCalendar
 from tpm_models.errors import InputError
 from tpm_models.schedule_risk.cpm import compute_cpm
@@ -33,16 +34,12 @@ from tpm_models.schedule_risk.mspdi import MspdiProject, parse_duration_minutes,
 from tpm_models.schedule_risk.network import Dependency
 from tpm_models.schedule_risk.readers import load_schedule
 
-REFERENCE = Path("/work/shared/reference/mspdi")
+REFERENCE = REFERENCE_DIR / "mspdi"
 MPXJ_LINKS = REFERENCE / "mpxj-task-links-project2013.xml"
 MPXJ_NET = REFERENCE / "mpxjnet-sample1.xml"
 PROJECTLIBRE = REFERENCE / "projectlibre-new-product.xml"
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "schedule" / "small_project.xml"
 NS = "http://schemas.microsoft.com/project"
-
-needs_reference = pytest.mark.skipif(
-    not MPXJ_LINKS.exists(), reason="reference MSPDI files not available"
-)
 
 
 def _cpm_dates(project: MspdiProject) -> dict[str, tuple[dt.date, dt.date]]:
