@@ -60,7 +60,7 @@ def test_tpm_models_source_never_imports_streamlit(path: Path) -> None:
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
 def test_pages_do_not_import_numpy_or_scipy(path: Path) -> None:
     bad = {m for m in _imported_modules(path) if m.split(".")[0] in {"numpy", "scipy"}}
-    assert not bad, f"app_app_pages/{path.name} imports {bad}: move that logic into tpm_models or ui/"
+    assert not bad, f"app_pages/{path.name} imports {bad}: move that logic into tpm_models or ui/"
 
 
 def test_there_are_five_pages() -> None:
