@@ -28,6 +28,7 @@ from tpm_models.delivery_forecast import (
 )
 from tpm_models.errors import InputError
 from tpm_models.io.json_models import problems_from_validation_error
+from tpm_models.limits import MAX_TRIALS
 
 NAME = "forecast"
 HELP = 'throughput forecast: "when will N items be done?" or "how many by DATE?"'
@@ -302,7 +303,7 @@ def _text(result: ForecastResult, history: DailyThroughput | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    iterations = check_iterations(args.iterations)
+    iterations = check_iterations(args.iterations, MAX_TRIALS)
     inputs, history = build_inputs(args)
     result = simulate_forecast(inputs, iterations=iterations, rng=args.seed)
     if args.json:

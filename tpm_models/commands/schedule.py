@@ -9,6 +9,7 @@ from typing import Any
 
 from tpm_models.commands._common import add_run_arguments, check_iterations, iso_date, print_json
 from tpm_models.errors import InputError
+from tpm_models.limits import MAX_TRIALS, check_schedule_run
 from tpm_models.schedule_risk.readers import load_schedule
 from tpm_models.schedule_risk.results import ScheduleResult
 from tpm_models.schedule_risk.simulate import simulate_schedule
@@ -144,7 +145,7 @@ def _print_human(result: ScheduleResult, deadline: dt.date | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    iterations = check_iterations(args.iterations)
+    iterations = check_iterations(args.iterations, MAX_TRIALS)
     start = iso_date("--start", args.start)
     deadline = iso_date("--deadline", args.deadline)
     names = {"tasks": args.tasks}
@@ -165,6 +166,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError.single(
             "--deadline", "a deadline date needs a project start; add --start YYYY-MM-DD"
         )
+    correlated = {t for c in inputs.correlations for t in (c.task_a, c.task_b)}
+    check_schedule_run(
+        len(inputs.tasks), iterations, n_risks=len(inputs.risks), n_correlated=len(correlated)
+    )
     result = simulate_schedule(inputs, iterations=iterations, rng=args.seed, method=args.method)
     if args.json:
         payload = build_payload(result, deadline)

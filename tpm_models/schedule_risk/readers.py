@@ -54,6 +54,7 @@ from tpm_models.io.tables import (
     parse_number,
     read_table,
 )
+from tpm_models.limits import MAX_RISKS, MAX_TASKS
 from tpm_models.schedule_risk.network import (
     Correlation,
     Dependency,
@@ -633,10 +634,23 @@ def _read_part(
     except InputError as exc:
         problems.extend(exc.problems)
         return None
+    cap = {"tasks": MAX_TASKS, "risks": MAX_RISKS}.get(kind)
+    if cap is not None and len(table) > cap:
+        # refused before parsing: a 200,000-row file would otherwise be checked row by row
+        problems.append(Problem(table.source, _too_many(kind, len(table), cap)))
+        return None
     collector = ProblemCollector(table.source)
     out = parse(table, collector)
     problems.extend(collector.problems)
     return out
+
+
+def _too_many(kind: str, n: int, cap: int) -> str:
+    hint = {
+        "tasks": "simulate a summary level of the plan (e.g. work packages) instead",
+        "risks": "keep the risks that matter; merge the small ones",
+    }[kind]
+    return f"{n:,} {kind} is more than the {cap:,} allowed; {hint}"
 
 
 def _by_file_and_row(problems: Sequence[Problem]) -> list[Problem]:
@@ -740,6 +754,9 @@ def _read_xml_tasks(
     if notes is not None:
         notes.extend(project.notes)
     n = len(project.tasks)
+    if n > MAX_TASKS:
+        problems.append(Problem(name, _too_many("tasks", n, MAX_TASKS)))
+        return None, WorkCalendar(), None
     parsed = _Parsed(name, list(project.tasks), [None] * n, [True] * n)
     return parsed, project.calendar, project.start_date
 
@@ -948,6 +965,10 @@ def schedule_from_frames(
         parse: Callable[[Table, ProblemCollector], _Parsed],
     ) -> _Parsed | None:
         if df is None or (kind != "tasks" and not _has_rows(df)):
+            return None
+        cap = {"tasks": MAX_TASKS, "risks": MAX_RISKS}.get(kind)
+        if cap is not None and len(df) > cap:
+            problems.append(Problem(src[kind], _too_many(kind, len(df), cap)))
             return None
         try:
             table = to_table(df, src[kind])
