@@ -176,8 +176,8 @@ def test_recurring_amount_escalation_and_seats():
         )
     )
     costs = evaluate(s).options[0].costs
-    # seats_t = 10·1.2^(t-1) for t >= 1; price 100·1.05^(t-1) from start=1; nothing after end=3
-    expected = [0.0] + [100 * 1.05 ** (t - 1) * 10 * 1.2 ** (t - 1) for t in (1, 2, 3)] + [0.0]
+    # seats_t = 10·1.2^t (period 0 is "initial"); price 100·1.05^(t-1) from start=1; none after 3
+    expected = [0.0] + [100 * 1.05 ** (t - 1) * 10 * 1.2**t for t in (1, 2, 3)] + [0.0]
     assert costs.tolist() == pytest.approx(expected, rel=1e-12)
 
 
@@ -191,8 +191,8 @@ def test_monthly_growth_is_converted_from_annual():
         )
     )
     costs = evaluate(s).options[0].costs
-    assert costs[1] == pytest.approx(100.0)
-    assert costs[13] == pytest.approx(121.0)  # twelve months of growth = one year at 21%
+    assert costs[1] == pytest.approx(100.0 * 1.21 ** (1 / 12))  # one month of 21% a year
+    assert costs[12] == pytest.approx(121.0)  # twelve months of growth = one year at 21%
 
 
 def test_time_to_value_cost_of_delay_and_exit_cost():

@@ -278,11 +278,38 @@ def test_json_payload_keys_and_nulls():
     for key in ("name", "pv_costs", "pv_benefits", "npv", "roi", "irr", "payback_period", "tco"):
         assert key in opt
     assert set(opt["npv"]) >= {"mean", "p10", "p50", "p90"}
-    assert opt["payback_period"] is None  # the build never pays back within 5 years
     assert set(back["prob_best"]) == {o["name"] for o in back["options"]}
     assert sum(back["prob_best"].values()) + back["prob_best_tied"] == pytest.approx(1.0)
     assert set(back["scoring"]) >= {"weights", "consistency_ratio", "scores"}
     assert back["scoring"]["consistency_ratio"] < 0.1
+
+
+def test_json_payload_undefined_payback_and_irr_are_null():
+    s = parse_scenario(
+        {
+            "schema_version": 1,
+            "horizon": 3,
+            "discount_rate": 0.1,
+            "options": [
+                {
+                    "name": "Cost only",
+                    "kind": "build",
+                    "lines": [{"name": "Run", "kind": "cost", "amount": 10, "start": 0}],
+                },
+                {
+                    "name": "Gain",
+                    "kind": "buy",
+                    "lines": [{"name": "Gain", "kind": "benefit", "amount": 5}],
+                },
+            ],
+        }
+    )
+    back = json.loads(
+        json.dumps(simulate(s, iterations=100, rng=1).to_json_dict(), allow_nan=False)
+    )
+    cost_only = back["options"][0]
+    assert cost_only["payback_period"] is None  # never pays back
+    assert cost_only["irr"] is None  # cash flows never change sign
 
 
 def test_histogram_is_pre_binned_on_common_edges():

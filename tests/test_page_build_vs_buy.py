@@ -70,7 +70,7 @@ def test_higher_seat_growth_changes_the_verdict_consistently(app: AppTest):
     )
     engine = simulate(grown, iterations=ui.DEFAULT_TRIALS, rng=ui.DEFAULT_SEED)
     assert after == escape_md(engine.verdict())
-    # 45% growth is past the 29.8% break-even: build now beats Vendor A more often than not
+    # 45% growth is past the 22.5% break-even: build now beats Vendor A more often than not
     assert engine.prob_build_beats()["Vendor A (per seat)"] > 0.5
     shown = _figures(app)
     assert shown["npv_p50"].to_numpy() == pytest.approx(

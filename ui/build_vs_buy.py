@@ -60,8 +60,8 @@ EXCEL_NOTE = (
 CONVENTIONS = (
     "- **Rates are annual.** With monthly periods the discount rate, seat growth and "
     "escalation become monthly rates (1 + a)^(1/12) − 1.\n"
-    "- **Seats:** the seat count is the first operating period's; period t has "
-    "seats × (1 + growth)^(t − 1).\n"
+    '- **Seats:** the seat count is today\'s (period 0, "initial"); period t has '
+    "seats × (1 + growth)^t.\n"
     "- **Recurring amounts** run from `start` to `end` (inclusive), grown by the escalation "
     "after `start`; per-seat amounts are multiplied by the period's seats.\n"
     "- **Time to value** delays an option's benefits by that many periods (benefits pushed past "

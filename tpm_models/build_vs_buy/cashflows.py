@@ -118,11 +118,11 @@ class CompiledScenario:
         return out
 
     def seats(self, x: FloatArray) -> FloatArray:
-        """Seats per period, ``(periods, n)``: initial · (1 + g)^(t − 1), seats_0 = initial."""
+        """Seats per period, ``(periods, n)``: initial · (1 + g)^t (period 0 is "initial")."""
         s = self.scenario
         growth_annual = x[GROWTH_ROW]
         g = (1.0 + growth_annual) ** (1.0 / s.periods_per_year) - 1.0
-        expo = np.maximum(np.arange(self.n_periods, dtype=np.float64) - 1.0, 0.0)[:, None]
+        expo = np.arange(self.n_periods, dtype=np.float64)[:, None]
         out: FloatArray = x[SEATS_ROW][None, :] * (1.0 + g[None, :]) ** expo
         return out
 

@@ -11,9 +11,9 @@ Conventions (DESIGN.md §3.4, §4.1.1)
   ``amount`` paid/received in every period ``start..end`` (inclusive; defaults ``1..horizon``),
   grown by ``escalation`` per period after ``start``: ``amount · (1 + e)^(t − start)``, times the
   seat count of period ``t`` when ``per_seat``.
-* Seats: ``seats_t = initial · (1 + growth)^(t − 1)`` for ``t ≥ 1`` and ``seats_0 = initial``:
-  ``initial`` is the head count of the first operating period (year 1 / month 1), which grows from
-  then on.
+* Seats: ``seats_t = initial · (1 + growth)^t``. Period 0 is "initial" (DESIGN §3.4), so
+  ``initial`` is today's head count and it compounds every period from there: with 200 seats
+  growing 10% a year, a per-seat line pays for 220 seats in year 1 and 242 in year 2.
 * Costs and benefits are entered as positive amounts; ``kind`` gives the sign of the cash flow.
 * ``time_to_value`` (periods) delays every benefit line of an option: what would have arrived in
   period ``t`` arrives in ``t + time_to_value``; whatever is pushed past the horizon is lost.
