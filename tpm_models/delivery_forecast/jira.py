@@ -107,6 +107,8 @@ def parse_jira_datetime(raw: str) -> dt.datetime | None:
             return dt.datetime.fromisoformat(s).replace(tzinfo=None)
         except ValueError:
             return None
+    if not s[:1].isdigit():  # every Jira format starts with the day; skip 8 failing strptimes
+        return None
     for fmt in _JIRA_FORMATS:
         try:
             return dt.datetime.strptime(s, fmt)
