@@ -25,16 +25,28 @@ def _loc_to_path(loc: tuple[int | str, ...]) -> str:
     return out or "(top level)"
 
 
+#: Problems listed from one validation error; the rest are counted (as ProblemCollector does).
+MAX_PROBLEMS = 200
+
+
 def problems_from_validation_error(
     exc: ValidationError, source: str, row: int | None = None, prefix: str = ""
 ) -> list[Problem]:
     """Turn a pydantic ``ValidationError`` into located problems.
 
     The ``column`` of each problem is the JSON path of the bad value
-    (e.g. ``options[0].lines[1].amount``).
+    (e.g. ``options[0].lines[1].amount``). At most :data:`MAX_PROBLEMS` are listed, then
+    one line counts the rest (a 100,000-line scenario must not print 100,000 lines).
     """
     problems = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    if len(errors) > MAX_PROBLEMS:
+        more = len(errors) - MAX_PROBLEMS
+        tail = [Problem(source, f"... and {more} more problems not shown", row)]
+        errors = errors[:MAX_PROBLEMS]
+    else:
+        tail = []
+    for err in errors:
         loc = tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
         path = _loc_to_path(loc)
         if prefix:
@@ -45,7 +57,7 @@ def problems_from_validation_error(
         elif err["type"] == "extra_forbidden":
             msg = "is not a known field (check the spelling)"
         problems.append(Problem(source, msg, row, path))
-    return problems
+    return problems + tail
 
 
 def load_json_model(source: Source, model: type[M], *, name: str | None = None) -> M:
