@@ -17,6 +17,7 @@ from tpm_models.charts.forecast import (
 from tpm_models.delivery_forecast import HEADLINE_LEVELS, JiraIssues, parse_holiday_lines
 from tpm_models.errors import InputError
 from ui import forecast as ui
+from ui import library as library_ui
 from ui.common import download_csv, escape_md, show_input_error
 
 st.title("Delivery forecast")
@@ -306,7 +307,7 @@ st.altair_chart(
     width="stretch",
 )
 
-d1, d2, _ = st.columns([1, 1, 2])
+d1, d2, d3, _ = st.columns([1, 1, 1, 1])
 with d1:
     download_csv(
         ui.results_frame(result),
@@ -321,6 +322,24 @@ d2.download_button(
     mime="application/json",
     key="fc_download_json",
     icon=":material/download:",
+)
+
+with d3:
+    library_ui.report_button(
+        "forecast",
+        inputs.model_dump_json(),
+        iterations=page.iterations,
+        seed=page.seed,
+        options={"source": source},
+        key="fc_dl_report",
+    )
+library_ui.library_panel(
+    "forecast",
+    ui.inputs_json(inputs, page, source, page.iterations, page.seed),
+    iterations=page.iterations,
+    seed=page.seed,
+    options={"source": source},
+    key="fc_lib",
 )
 
 # --- 5. the history the forecast replays ---------------------------------------------------------

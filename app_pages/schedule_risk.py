@@ -11,6 +11,7 @@ import streamlit as st
 from tpm_models.errors import InputError
 from tpm_models.estimates import DISTRIBUTIONS
 from tpm_models.schedule_risk.readers import schedule_to_json
+from ui import library as library_ui
 from ui import schedule as ui
 from ui.common import escape_md, show_input_error
 
@@ -408,7 +409,7 @@ else:
 
 # --- take it away ---------------------------------------------------------------------------------
 st.subheader("Take it away")
-d = st.columns(3)
+d = st.columns(4)
 d[0].download_button(
     "Results (CSV)",
     data=ui.results_csv(view),
@@ -438,6 +439,24 @@ d[2].download_button(
     on_click="ignore",
     key="sched_dl_json",
     help="Every input; upload it under Your data → Scenario JSON to restore this state.",
+)
+with d[3]:
+    library_ui.report_button(
+        "schedule",
+        schedule_to_json(inputs),
+        iterations=settings.iterations,
+        seed=settings.seed,
+        options=ui.library_options(settings),
+        key="sched_dl_report",
+    )
+library_ui.library_panel(
+    "schedule",
+    schedule_to_json(inputs),
+    iterations=settings.iterations,
+    seed=settings.seed,
+    options=ui.library_options(settings),
+    on_load=ui.restore_saved,
+    key="sched_lib",
 )
 with st.expander("Chart images (PNG / SVG)"):
     pick = st.selectbox(

@@ -233,3 +233,35 @@ def test_location_from_the_environment(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.delenv(library.ENV_VAR)
     assert library.default_path().name == "library.sqlite3"
     assert "tpm-decision-lab" in str(library.default_path())
+
+
+def test_history_chart_draws_each_series_with_labelled_points(lib: Library) -> None:
+    from tpm_models.charts.history import history_chart
+    from tpm_models.report import chart_svg
+
+    sc = lib.save_scenario("schedule", "Launch", _schedule_json())
+    t0 = dt.datetime(2027, 1, 4, 9, tzinfo=dt.UTC)
+    for k, (p50, p80) in enumerate([("2027-05-20", "2027-06-02"), ("2027-05-27", "2027-06-10")]):
+        lib.add_run(
+            sc.id,
+            seed=k,
+            trials=1000,
+            figures={"p50_date": p50, "p80_date": p80},
+            created=t0 + dt.timedelta(days=7 * k),
+        )
+    chart = history_chart(lib.history(sc.id), title="How Launch moved")
+    spec = chart.to_dict()
+    assert spec["title"]["text"] == "How Launch moved"
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["line", "point", "text"]
+    svg = chart_svg(chart)
+    for label in ("02 Jun 2027", "10 Jun 2027", "P80 finish", "#2 · 11 Jan 09:00"):
+        assert label in svg
+
+    cap = lib.save_scenario(
+        "capacity",
+        "Org",
+        '{"start_month": "2027-01", "months": 3, "roles": [{"role": "QA", "headcount": 2}]}',
+    )
+    lib.add_run(cap.id, seed=1, trials=100, figures={"min_prob_meets_demand": 0.4})
+    svg = chart_svg(history_chart(lib.history(cap.id)))
+    assert "40%" in svg

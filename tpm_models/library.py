@@ -192,14 +192,6 @@ def canonical_inputs(tool: str, inputs_json: str | bytes) -> str:
     return inputs.model_dump_json()
 
 
-def forecast_engine_inputs(inputs_json: str) -> str:
-    """The ``ForecastInputs`` JSON inside a stored forecast scenario (bare or wrapped)."""
-    payload = json.loads(inputs_json)
-    if isinstance(payload, dict) and isinstance(payload.get("engine_inputs"), dict):
-        return json.dumps(payload["engine_inputs"])
-    return inputs_json
-
-
 class Library:
     """A scenario library file (created on first use).
 

@@ -19,7 +19,7 @@ import html
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -39,12 +39,15 @@ __all__ = [
     "capacity_headline",
     "capacity_report",
     "chart_svg",
+    "figures_for",
     "forecast_figures",
     "forecast_headline",
     "forecast_report",
+    "report_for",
     "schedule_figures",
     "schedule_headline",
     "schedule_report",
+    "simulate_tool",
 ]
 
 #: Tool names as the ``tpm`` command and the scenario library spell them.
@@ -955,9 +958,6 @@ def capacity_report(
 
 
 # --- one entry point for pages and the library --------------------------------------------------
-Runner = Callable[..., Any]
-
-
 def figures_for(tool: str, result: Any, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The headline figures of ``result`` for ``tool`` (one of :data:`TOOLS`)."""
     opts = dict(options or {})
@@ -970,6 +970,98 @@ def figures_for(tool: str, result: Any, options: Mapping[str, Any] | None = None
         return build_vs_buy_figures(result)
     if tool == "capacity":
         return capacity_figures(result, opts.get("target_month"), opts.get("until_month"))
+    raise ValueError(f"unknown tool {tool!r}; choose one of {', '.join(TOOLS)}")
+
+
+def _engine_json(tool: str, scenario_json: str) -> str:
+    """A forecast scenario may wrap the engine inputs (``engine_inputs``) with page settings."""
+    if tool == "forecast":
+        payload = json.loads(scenario_json)
+        if isinstance(payload, dict) and isinstance(payload.get("engine_inputs"), dict):
+            return json.dumps(payload["engine_inputs"])
+    return scenario_json
+
+
+def simulate_tool(
+    tool: str,
+    scenario_json: str,
+    *,
+    iterations: int,
+    seed: int | None,
+    options: Mapping[str, Any] | None = None,
+) -> Any:
+    """Run ``tool``'s engine on its scenario JSON exactly as its page and command do.
+
+    ``scenario_json``: schedule — ``schedule_to_json``; forecast — ``ForecastInputs`` JSON
+    (bare or under ``engine_inputs``); build vs buy / capacity — the scenario file. Options:
+    ``method`` (schedule, build vs buy). Raises :class:`~tpm_models.errors.InputError`.
+    """
+    opts = dict(options or {})
+    text = _engine_json(tool, scenario_json)
+    if tool == "schedule":
+        from tpm_models.schedule_risk import simulate_schedule
+        from tpm_models.schedule_risk.readers import schedule_from_json
+
+        return simulate_schedule(
+            schedule_from_json(text),
+            iterations=iterations,
+            rng=seed,
+            method=opts.get("method", "monte_carlo"),
+        )
+    if tool == "forecast":
+        from tpm_models.delivery_forecast import ForecastInputs, simulate_forecast
+
+        return simulate_forecast(
+            ForecastInputs.model_validate_json(text), iterations=iterations, rng=seed
+        )
+    if tool == "build-vs-buy":
+        from tpm_models.build_vs_buy import parse_scenario, simulate
+
+        return simulate(
+            parse_scenario(text),
+            iterations=iterations,
+            rng=seed,
+            method=opts.get("method", "monte_carlo"),
+        )
+    if tool == "capacity":
+        from tpm_models.team_capacity import simulate_capacity, validate_scenario
+
+        return simulate_capacity(
+            validate_scenario(json.loads(text)), iterations=iterations, rng=seed
+        )
+    raise ValueError(f"unknown tool {tool!r}; choose one of {', '.join(TOOLS)}")
+
+
+def report_for(
+    tool: str,
+    result: Any,
+    *,
+    title: str | None = None,
+    seed: int | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> str:
+    """The HTML report of ``result`` for ``tool`` (options: ``deadline`` for schedule,
+    ``method`` for build vs buy, ``target_month``/``until_month`` for capacity, ``source``
+    for forecast)."""
+    opts = dict(options or {})
+    if tool == "schedule":
+        d = opts.get("deadline")
+        deadline = dt.date.fromisoformat(d) if isinstance(d, str) else d
+        return schedule_report(result, title=title, deadline=deadline)
+    if tool == "forecast":
+        return forecast_report(result, title=title, seed=seed, source=opts.get("source"))
+    if tool == "build-vs-buy":
+        return build_vs_buy_report(
+            result, title=title, seed=seed, method=opts.get("method", "monte_carlo")
+        )
+    if tool == "capacity":
+        return capacity_report(
+            result,
+            title=title,
+            seed=seed,
+            target_month=opts.get("target_month"),
+            until_month=opts.get("until_month"),
+        )
     raise ValueError(f"unknown tool {tool!r}; choose one of {', '.join(TOOLS)}")
 
 

@@ -257,6 +257,21 @@ def queue_upload(kind: UploadKind, name: str, content: bytes) -> None:
     st.session_state.setdefault(UPLOAD_QUEUE_KEY, []).append((kind, name, content))
 
 
+def restore_saved(name: str, inputs_json: str) -> None:
+    """Scenario-library "Load" callback: restore a saved scenario as if its JSON had been
+    uploaded (tables, holidays and start date)."""
+    queue_upload("scenario", f"{name}.json", inputs_json.encode("utf-8"))
+    process_upload_queue()
+
+
+def library_options(settings: RunSettings) -> dict[str, Any]:
+    """The run settings the report and the scenario library need besides seed and trials."""
+    return {
+        "method": settings.method,
+        "deadline": settings.deadline.isoformat() if settings.deadline else None,
+    }
+
+
 def uploader_key(kind: str) -> str:
     return f"sched_upload_{kind}"
 
