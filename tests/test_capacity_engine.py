@@ -41,13 +41,16 @@ def test_monthly_hazard_compounds_to_annual_rate() -> None:
 
 
 def test_headcount_mean_and_variance_follow_binomial_survival() -> None:
-    """No hires, no backfill, no ramp: H_t ~ Binomial(N0, q), q = (1 − r)^(t/12)."""
+    """No hires, no backfill, no ramp: H_t ~ Binomial(N0, q), q = (1 − r)^(t/12), t = months
+    after the start (DESIGN §4.1.1), so the start month has exactly N0."""
     n0, r, n = 40, 0.13, 20_000
     sc = _scenario(
         months=36, attrition_annual=r, ramp_months=0, roles=[RosterLine(role="A", headcount=n0)]
     )
     head = simulate_capacity(sc, iterations=n, rng=20270101).headcount[0].astype(float)
-    t = np.arange(1, 37)
+    assert np.all(head[:, 0] == n0)  # the start month has the roster as entered
+    head = head[:, 1:]
+    t = np.arange(1, 36)
     q = (1 - r) ** (t / 12)
     var = n0 * q * (1 - q)
     se_mean = np.sqrt(var / n)
@@ -190,7 +193,7 @@ def test_backfill_lag_leaves_a_gap_and_replacement_ramps() -> None:
     # steady state: a seat is empty 3 months per "cycle" of 1/p months filled + 3 empty
     steady = n0 * (1 / p) / (1 / p + 3)
     assert mean[-1] == pytest.approx(steady, rel=0.01)
-    assert np.all(mean[:3] == pytest.approx(n0 * (1 - r) ** (np.arange(1, 4) / 12), rel=0.01))
+    assert np.all(mean[:3] == pytest.approx(n0 * (1 - r) ** (np.arange(0, 3) / 12), rel=0.01))
 
 
 def test_roster_line_start_and_end_months() -> None:

@@ -7,8 +7,9 @@ point at the bad value.
 Conventions (the engine in :mod:`tpm_models.team_capacity.simulate` follows them exactly)
 ------------------------------------------------------------------------------------------
 Months
-    ``start_month`` (``YYYY-MM``) is month 1 of the horizon; ``months`` months are simulated.
-    Internally month ``t`` (1-based) is the calendar month ``start_month + (t − 1)``.
+    ``start_month`` (``YYYY-MM``) is the first month of the horizon; ``months`` months are
+    simulated. Month ``t`` (0-based) is the calendar month ``start_month + t``; the start month
+    has the roster as entered.
 Roster
     Each ``roles`` line is a group of ``headcount`` people of ``role`` who each work ``fte``
     (1.0 = full time). A role may have several lines (e.g. employees and contractors). A line

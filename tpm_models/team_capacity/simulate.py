@@ -1,14 +1,15 @@
 """Monte Carlo staffing engine: effective capacity per role and month vs demand.
 
-The model, month by month (month ``t`` = 1..``months``; arrays are 0-based)
---------------------------------------------------------------------------
+The model, month by month (month ``t`` = 0..``months − 1`` is ``start_month`` + t months)
+--------------------------------------------------------------------------------------
 1. **Attrition.** The annual rate ``r`` becomes a monthly hazard ``p = 1 − (1 − r)^(1/12)``.
-   At the *start* of each month every person present at the end of the previous month leaves
-   with probability ``p`` (independently), so a leaver is absent for the whole month in which
-   they leave. For the roster this is ``Binomial(n, p)`` departures per line per month. With no
-   hires and no backfill the headcount *during* month ``t`` is ``Binomial(N0, q)`` with
-   ``q = (1 − r)^(t/12)``: mean ``N0·q`` and variance ``N0·q·(1 − q)`` (tested).
-   Someone who starts in month ``s`` can first leave at the start of month ``s + 1``.
+   At each month boundary every person present in the month before leaves with probability
+   ``p`` (independently), so a leaver is absent for the whole month that follows. The start
+   month has the roster as entered. For the roster this is ``Binomial(n, p)`` departures per
+   line per boundary. With no hires and no backfill the headcount in month ``t`` (``t`` months
+   after the start) is ``Binomial(N0, q)`` with ``q = (1 − r)^(t/12)``: mean ``N0·q`` (DESIGN
+   §4.1.1) and variance ``N0·q·(1 − q)`` (tested); after twelve months ``N0·(1 − r)`` remain.
+   Someone who starts in month ``s`` can first leave at the boundary into month ``s + 1``.
 2. **Backfill.** If enabled, a leaver of month ``t`` is replaced by a person who starts in
    month ``t + ⌈lag⌉`` (lag drawn from ``backfill.lag_months``; a lag of 0 means the same
    month) and ramps like a new hire. Roster leavers of the same line, trial and month share
@@ -233,7 +234,7 @@ class _Engine:
                 ramped += cohorts[-1]
                 cohorts[1:] = cohorts[:-1].copy()
                 cohorts[0] = 0
-            if self.p > 0:
+            if self.p > 0 and t > 0:  # leavers go at month boundaries; month 0 is the roster
                 present = ramped + cohorts.sum(axis=0, dtype=np.int32)
                 leavers = _binomial_from_uniforms(present, self.p, gen.random(present.shape))
                 li, ti = np.nonzero(leavers)
