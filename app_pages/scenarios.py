@@ -51,7 +51,7 @@ name = c2.selectbox("Scenario", names, key="scn_name")
 scenario = saved[names.index(name)] if name in names else saved[0]
 
 st.subheader(f"{escape_md(scenario.name)} — {TOOL_LABELS[tool]}")
-runs, chart = lib_ui.history_for(lib, scenario)
+runs, chart, movement = lib_ui.history_for(lib, scenario)
 if chart is None:
     st.info(
         "This scenario has no saved runs yet: run it on its tool page and *Save this run*.",
@@ -60,6 +60,7 @@ if chart is None:
 else:
     for c in chart if isinstance(chart, list) else [chart]:
         st.altair_chart(c, width="stretch")
+    st.caption(escape_md(movement))
     st.markdown("**Compare runs side by side**")
     labels = [lib_ui.run_label(r) for r in runs.to_dict("records")]
     picks = st.multiselect(

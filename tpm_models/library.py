@@ -416,7 +416,7 @@ class Library:
         ``tpm_models.report.figures_for(tool, result)``) and the inputs it used (default: the
         scenario's current inputs)."""
         try:
-            figures_text = json.dumps(dict(figures), allow_nan=False, sort_keys=True)
+            figures_text = json.dumps(dict(figures), allow_nan=False)
         except (TypeError, ValueError) as exc:
             raise LibraryError(f"run figures must be plain JSON numbers and text: {exc}") from None
         when = (created or dt.datetime.now(dt.UTC)).isoformat(timespec="microseconds")

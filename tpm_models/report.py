@@ -230,18 +230,22 @@ def _run_notes(iterations: int, seed: int | None, method: str = "monte_carlo") -
 def schedule_figures(result: ScheduleResult, deadline: dt.date | None = None) -> dict[str, Any]:
     """Headline figures of a schedule run (days, dates when the project has a start date,
     deadline probability when a deadline is given); JSON-safe."""
-    out: dict[str, Any] = {
-        "deterministic_finish_days": _num(result.deterministic_finish_days),
-        "mean_days": _num(result.mean_days),
-    }
-    for q in _SCHEDULE_QS:
-        out[f"p{q}_days"] = _num(result.percentile(q))
+    out: dict[str, Any] = {}
+    for q in (50, 80, 90):  # the dates a stakeholder remembers come first
         d = result.finish_date(q)
         if d is not None:
             out[f"p{q}_date"] = d.isoformat()
     if deadline is not None and result.inputs.start_date is not None:
         out["deadline"] = deadline.isoformat()
         out["deadline_probability"] = _num(result.deadline_probability(deadline))
+    out["deterministic_finish_days"] = _num(result.deterministic_finish_days)
+    out["mean_days"] = _num(result.mean_days)
+    for q in _SCHEDULE_QS:
+        out[f"p{q}_days"] = _num(result.percentile(q))
+    for q in (10, 95):
+        d = result.finish_date(q)
+        if d is not None:
+            out[f"p{q}_date"] = d.isoformat()
     return out
 
 

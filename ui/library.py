@@ -112,12 +112,13 @@ def open_library() -> Library | None:
         return None
 
 
-def history_for(lib: Library, scenario: ScenarioRecord) -> tuple[pd.DataFrame, Any | None]:
-    """The runs side by side and the history chart (``None`` without runs)."""
+def history_for(lib: Library, scenario: ScenarioRecord) -> tuple[pd.DataFrame, Any | None, str]:
+    """The runs side by side, the history chart (``None`` without runs) and a sentence of
+    how the headline moved."""
     runs = lib.runs_frame(scenario.id)
     hist = lib.history(scenario.id)
     if hist.empty:
-        return runs, None
+        return runs, None, ""
     charts = []
     for unit, part in hist.groupby("unit", sort=False):
         charts.append(
@@ -127,7 +128,35 @@ def history_for(lib: Library, scenario: ScenarioRecord) -> tuple[pd.DataFrame, A
                 subtitle=f"{part['run'].nunique()} saved runs · {unit}",
             )
         )
-    return runs, charts[0] if len(charts) == 1 else charts
+    return runs, charts[0] if len(charts) == 1 else charts, movement_text(hist)
+
+
+def _value_text(row: Mapping[str, Any]) -> str:
+    if row["unit"] == "date":
+        d = pd.Timestamp(row["date"])
+        return f"{d.day} {d:%b %Y}"
+    v = float(row["value"])
+    if row["unit"] == "probability":
+        return f"{v:.0%}"
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.1f}"
+
+
+def movement_text(hist: pd.DataFrame) -> str:
+    """``"P80 finish: 2 Jun 2027 → 10 Jun 2027 (run 1 → run 2)"``, one clause per series."""
+    if hist.empty:
+        return ""
+    parts = []
+    for series, part in hist.groupby("series", sort=False):
+        part = part.sort_values("run")
+        first, last = part.iloc[0], part.iloc[-1]
+        if len(part) == 1:
+            parts.append(f"{series}: {_value_text(first)} (run {first['run']})")
+        else:
+            parts.append(
+                f"{series}: {_value_text(first)} → {_value_text(last)} "
+                f"(run {first['run']} → run {last['run']})"
+            )
+    return "; ".join(parts)
 
 
 def _flash(key: str, text: str, kind: str = "success") -> None:
@@ -250,12 +279,13 @@ def library_panel(
                 _flash(key, f"Deleted “{picked.name}”.")
 
             st.button("Delete for good", key=f"{key}_delete", type="primary", on_click=delete)
-        runs, chart = history_for(lib, picked)
+        runs, chart, movement = history_for(lib, picked)
         if chart is None:
             st.caption("No saved runs of this scenario yet: *Save this run* adds one.")
             return
         for c in chart if isinstance(chart, list) else [chart]:
             st.altair_chart(c, width="stretch")
+        st.caption(escape_md(movement))
         show_runs_table(runs)
 
 
