@@ -7,10 +7,12 @@ the public API or the numbers drift.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -118,3 +120,70 @@ def test_notebook_runs_and_its_checks_pass(name: str) -> None:
 def test_a_notebook_finds_the_sample_data_from_the_repository_root() -> None:
     nb = _execute("schedule_risk", ROOT)
     assert "checks passed" in _stream_text(_code(nb)[-1])
+
+
+def _page(name: str) -> str:
+    for folder in ("app_pages", "pages"):
+        path = ROOT / folder / f"{name}.py"
+        if path.exists():
+            return str(path)
+    raise AssertionError(f"no page file for {name}")
+
+
+def _first_visit(name: str) -> Any:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(_page(name), default_timeout=90)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.slow
+def test_the_app_pages_show_the_notebooks_headline_numbers() -> None:
+    """What a notebook computes with its SEED and TRIALS is what each page shows on its first
+    visit (the sample data and the page's default settings)."""
+    import tpm_models as tpm
+    from ui import build_vs_buy as ui_bvb
+    from ui import forecast as ui_forecast
+    from ui import schedule as ui_schedule
+
+    data = ROOT / "sample_data"
+
+    seed, trials = _seed_and_trials("schedule_risk")
+    s = data / "schedule"
+    inputs = tpm.load_schedule(
+        s / "tasks.csv",
+        s / "risks.csv",
+        s / "correlations.csv",
+        s / "holidays.csv",
+        start_date=ui_schedule.SAMPLE_START,
+    )
+    p80 = tpm.simulate_schedule(inputs, iterations=trials, rng=seed).finish_date(80)
+    metrics = {m.label: m.value for m in _first_visit("schedule_risk").metric}
+    assert metrics["P80 finish"] == ui_schedule.fmt_date(p80)
+
+    seed, trials = _seed_and_trials("delivery_forecast")
+    history = tpm.load_forecast_history(data / "forecast" / "jira-export.csv")
+    target = history.last_date + dt.timedelta(days=56)
+    forecast = tpm.simulate_forecast(
+        tpm.forecast_inputs(history, items=120, target_date=target), iterations=trials, rng=seed
+    )
+    shown = "\n".join(m.value for m in _first_visit("delivery_forecast").markdown)
+    assert ui_forecast.headline_when(forecast) in shown
+    assert ui_forecast.headline_how_many(forecast) in shown
+
+    seed, trials = _seed_and_trials("build_vs_buy")
+    scenario = tpm.load_build_vs_buy(data / "build_vs_buy" / "observability_platform.json")
+    bvb = tpm.simulate_build_vs_buy(scenario, iterations=trials, rng=seed)
+    npv_p50 = [m.value for m in _first_visit("build_vs_buy").metric if m.label == "NPV P50"]
+    expected = [ui_bvb.money(v, scenario.currency) for v in bvb.npv_percentiles(50)]
+    assert npv_p50 == expected
+
+    seed, trials = _seed_and_trials("team_capacity")
+    capacity = tpm.load_capacity(data / "capacity" / "engineering_org.json")
+    chance = tpm.simulate_capacity(capacity, iterations=trials, rng=seed).min_prob_meets(
+        capacity.solver.target_month
+    )
+    metrics = {m.label: m.value for m in _first_visit("team_capacity").metric}
+    assert metrics["Current plan"] == f"{chance:.0%}"
