@@ -113,7 +113,7 @@ def test_scenarios_page_lists_and_compares_runs(library_path: Path) -> None:
     assert len(at.get("vega_lite_chart")) == 1
     compare = at.dataframe[-1].value
     assert list(compare.columns) == ["figure", "#2 · 11 Jan 09:00", "#3 · 18 Jan 09:00"]
-    row = compare.set_index("figure").loc["min_prob_meets_demand"]
+    row = compare.set_index("figure").loc["Min prob meets demand"]
     assert row.tolist() == ["0.55", "0.61"]
     assert "Org \\<script\\>" in at.subheader[0].value
 

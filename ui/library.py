@@ -16,6 +16,7 @@ scenario JSON the page already has, the trial count and seed, and ``options`` (s
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -112,6 +113,20 @@ def open_library() -> Library | None:
         return None
 
 
+def _runs_text(n: int) -> str:
+    return f"{n} saved run" + ("" if n == 1 else "s")
+
+
+def figure_label(key: str) -> str:
+    """``"p80_date"`` → ``"P80 date"``; ``"options.Build.npv_p50"`` → ``"Build: NPV P50"``."""
+    if key.startswith("options.") and key.count(".") >= 2:
+        name, figure = key.removeprefix("options.").rsplit(".", 1)
+        return f"{name}: {figure_label(figure)}"
+    words = [w.upper() if re.fullmatch(r"p\d+|npv", w) else w for w in key.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
 def history_for(lib: Library, scenario: ScenarioRecord) -> tuple[pd.DataFrame, Any | None, str]:
     """The runs side by side, the history chart (``None`` without runs) and a sentence of
     how the headline moved."""
@@ -125,7 +140,7 @@ def history_for(lib: Library, scenario: ScenarioRecord) -> tuple[pd.DataFrame, A
             history_chart(
                 part,
                 title=f"How {scenario.name} moved",
-                subtitle=f"{part['run'].nunique()} saved runs · {unit}",
+                subtitle=f"{_runs_text(int(part['run'].nunique()))} · {unit}",
             )
         )
     return runs, charts[0] if len(charts) == 1 else charts, movement_text(hist)
@@ -341,5 +356,6 @@ def compare_frame(runs: pd.DataFrame, picks: list[str]) -> pd.DataFrame:
     labelled = runs.assign(label=[run_label(r) for r in runs.to_dict("records")])
     chosen = labelled[labelled["label"].isin(picks)] if picks else labelled
     body = chosen.drop(columns=["run", "run_id", "saved"]).set_index("label").T
+    body.index = [figure_label(str(k)) for k in body.index]
     body.index.name = "figure"
     return body.astype(str).replace({"nan": "—", "None": "—"}).reset_index()

@@ -56,7 +56,7 @@ def history_chart(
         "series:N",
         title=None,
         scale=alt.Scale(range=PALETTE),
-        legend=alt.Legend(orient="top", direction="horizontal"),
+        legend=alt.Legend(orient="top", direction="horizontal", labelLimit=0),
     )
     if is_date:
         df["date"] = pd.to_datetime(df["date"])
