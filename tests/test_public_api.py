@@ -214,3 +214,35 @@ def test_frame_html_cuts_long_tables_and_formats_cells() -> None:
     assert "00:00" not in text
     assert ">yes<" in text
     assert tpm.frame_html(pd.DataFrame({"v": [np.nan, None]})).count("—") == 2
+
+
+def test_every_result_renders_as_one_compact_table() -> None:
+    """Each engine's result (and its ``_repr_html_``, once the class has one) is one table
+    with a row per ``.summary()`` row."""
+    schedule = tpm.simulate_schedule(
+        tpm.load_schedule(SCHEDULE / "tasks.csv", start_date="2027-01-04"), iterations=300, rng=1
+    )
+    history = tpm.load_forecast_history(JIRA)
+    forecast = tpm.simulate_forecast(
+        tpm.forecast_inputs(history, items=50, target_date=history.last_date + dt.timedelta(30)),
+        iterations=300,
+        rng=1,
+    )
+    bvb = tpm.simulate_build_vs_buy(tpm.load_build_vs_buy(BVB), iterations=300, rng=1)
+    scenario = tpm.load_capacity(CAPACITY)
+    results: list[object] = [
+        schedule,
+        forecast,
+        bvb,
+        tpm.simulate_capacity(scenario, iterations=300, rng=1),
+        tpm.compare_plans(scenario, iterations=300, rng=1),
+        tpm.solve_hiring_plan(scenario, iterations=300, rng=1),
+    ]
+    for result in results:
+        text = tpm.summary_html(result)  # type: ignore[arg-type]
+        rows = len(result.summary())  # type: ignore[attr-defined]
+        assert text.count("<table") == 1
+        assert text.count("<tr>") == 1 + min(rows, _repr.MAX_ROWS) + (rows > _repr.MAX_ROWS)
+        assert f'<caption style="{_repr._CAPTION_STYLE}">{type(result).__name__}' in text
+        if hasattr(type(result), "_repr_html_"):
+            assert result._repr_html_() == text  # type: ignore[attr-defined]
