@@ -38,6 +38,7 @@ Source = str | os.PathLike[str] | bytes | IO[bytes]
 
 #: The largest input file read, in bytes (a safety bound; the app's upload limit is lower).
 MAX_FILE_BYTES = 50 * 1024 * 1024
+_CSV_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -171,7 +172,8 @@ def _csv_rows(data: bytes, src: str) -> tuple[list[str], list[list[str]], int]:
             "save it as 'CSV UTF-8' and upload again",
             row=line,
         ) from None
-    lines = text.splitlines()
+    # split lines as the csv module does (str.splitlines also breaks at \v, \f, \x1c...)
+    lines = _CSV_LINE_BREAK.split(text)
     header_idx = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
     header_line = lines[header_idx]
     delimiter = _detect_delimiter(header_line)
@@ -188,6 +190,8 @@ def _csv_rows(data: bytes, src: str) -> tuple[list[str], list[list[str]], int]:
             "close the quote or save the file again",
             row=unclosed,
         )
+    if header_idx >= len(all_rows):
+        raise InputError.single(src, "the file has no header row; it needs a header and data")
     # csv rows may span several lines when quoted; the reader's line_num is not kept per row,
     # so count rows as records (header = row header_idx + 1).
     return all_rows[header_idx], all_rows[header_idx + 1 :], header_idx + 2
