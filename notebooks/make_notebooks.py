@@ -69,14 +69,14 @@ print(f"P80 finish {p80:%d %b %Y}; chance of finishing by {DEADLINE:%d %b %Y}: {
 tpm.schedule_charts.s_curve(
     result.s_curve(), points=[("P50", p50), ("P80", p80), ("P90", p90)], deadline=DEADLINE,
     subtitle=f"{TRIALS:,} trials, seed {SEED}",
-)""",
+).properties(width=640)""",
         ),
         (
             "code",
             """\
-display(tpm.schedule_charts.risk_contributions(result.risk_table()))
+display(tpm.schedule_charts.risk_contributions(result.risk_table()).properties(width=640))
 drivers = result.task_table()[["id", "name", "sensitivity", "criticality", "cruciality"]]
-tpm.schedule_charts.sensitivity_tornado(drivers, top=10)""",
+tpm.schedule_charts.sensitivity_tornado(drivers, top=10).properties(width=640)""",
         ),
         (
             "md",
@@ -106,7 +106,7 @@ tpm.schedule_charts.s_curve(
     {"Before": result.s_curve(), "After mitigation": after.s_curve()},
     points=[("P80 before", p80), ("P80 after", after.finish_date(80))],
     label_right=["P80 before"], deadline=DEADLINE, title="Before and after the mitigation",
-)""",
+).properties(width=640)""",
         ),
         (
             "md",
@@ -315,7 +315,7 @@ for growth in (0.0, 0.05, 0.10, 0.15, 0.20, 0.30, 0.40):
     for name, npv50, best in zip(r.option_names, r.npv_percentiles(50), r.prob_best, strict=True):
         rows.append({"seat_growth": growth, "option": name, "npv_p50": npv50, "prob_best": best})
 sweep = pd.DataFrame(rows)
-alt.Chart(sweep, title="NPV P50 by annual seat growth").mark_line(point=True).encode(
+alt.Chart(sweep, title="NPV P50 by annual seat growth", width=560).mark_line(point=True).encode(
     x=alt.X("seat_growth:Q", title="Seat growth a year", axis=alt.Axis(format="%")),
     y=alt.Y("npv_p50:Q", title=f"NPV P50 ({scenario.currency})", axis=alt.Axis(format="~s")),
     color="option:N",
@@ -464,6 +464,8 @@ def build(name: str, cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
             "language_info": {"name": "python"},
         },
     )
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"{name.removesuffix('.ipynb')}-{i}"  # stable ids: regenerating gives no diff
     nbformat.validate(nb)
     return nb
 
