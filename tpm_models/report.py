@@ -187,6 +187,45 @@ def _figures_table(rows: Sequence[Figure]) -> str:
     return f'<table class="figures"><tbody>{body}</tbody></table>'
 
 
+def _cell(key: str, value: object, shown: str) -> str:
+    """A ``<td>`` carrying a machine-readable figure; ``shown`` may be a %-format."""
+    if value is None:
+        return "<td>—</td>"
+    text = shown % value if "%" in shown else shown
+    return f'<td class="num" data-key="{_e(key)}" data-value="{_e(value)}">{_e(text)}</td>'
+
+
+def _grid_table(header: Sequence[str], rows: Sequence[tuple[str, list[str]]]) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    body = "".join(
+        f'<tr><th scope="row">{_e(label)}</th>{"".join(cells)}</tr>' for label, cells in rows
+    )
+    return f'<table class="figures"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _finish_histogram_frame(result: ScheduleResult, max_days: int = 160) -> pd.DataFrame:
+    """Share of trials finishing on each working day when dates are known and the spread is
+    small (the chart the schedule page draws), else the engine's equal-width bins."""
+    import numpy as np
+
+    start = result.inputs.start_date
+    day = np.maximum(np.ceil(np.asarray(result.finish_days) - 1e-9), 1).astype(np.int64)
+    values, counts = np.unique(day, return_counts=True)
+    if start is None or len(values) > max_days:
+        return result.histogram(bins=40)
+    dates = pd.to_datetime(result.inputs.calendar.finish_dates(start, values.astype(np.float64)))
+    return pd.DataFrame(
+        {
+            "bin_start_days": values - 1.0,
+            "bin_end_days": values.astype(np.float64),
+            "count": counts,
+            "probability": counts / counts.sum(),
+            "bin_start_date": dates,
+            "bin_end_date": dates + pd.Timedelta(days=1),
+        }
+    )
+
+
 def _notes(items: Iterable[str]) -> str:
     return '<ul class="notes">' + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
 
@@ -316,33 +355,41 @@ def schedule_report(
     cal = inputs.calendar
     if deadline is not None and start is None:
         deadline = None
-    rows: list[Figure] = []
     plan = _plan_date(result)
-    rows.append(
+    cell = _cell
+    grid: list[tuple[str, list[str]]] = [
         (
             "Plan (every task at its most likely duration)",
-            "deterministic_finish_days",
-            _num(result.deterministic_finish_days),
-            f"{result.deterministic_finish_days:.1f} working days"
-            + (f" → {_fmt_date(plan)}" if plan else ""),
+            [
+                cell("deterministic_finish_days", _num(result.deterministic_finish_days), "%.1f"),
+                cell(
+                    "deterministic_finish_date", plan.isoformat() if plan else None, _fmt_date(plan)
+                ),
+                "<td></td>",
+            ],
         )
-    )
+    ]
     for q in _SCHEDULE_QS:
         d = result.finish_date(q)
-        days = result.percentile(q)
-        shown = f"{days:.1f} working days" + (f" → {_fmt_date(d)}" if d else "")
-        shown += f" (± {result.standard_error(q):.2f} days standard error)"
-        rows.append((f"P{q} finish", f"p{q}_days", _num(days), shown))
-        if d is not None:
-            rows.append((f"P{q} finish date", f"p{q}_date", d.isoformat(), _fmt_date(d)))
-    rows.append(
+        grid.append(
+            (
+                f"P{q} ({q}% of trials finish on or before)",
+                [
+                    cell(f"p{q}_days", _num(result.percentile(q)), "%.1f"),
+                    cell(f"p{q}_date", d.isoformat() if d else None, _fmt_date(d)),
+                    cell(f"p{q}_se_days", _num(result.standard_error(q)), "± %.2f"),
+                ],
+            )
+        )
+    key_html = _grid_table(["", "working days", "date", "standard error (days)"], grid)
+    rows: list[Figure] = [
         (
             "Buffer over the plan for 80% confidence",
             "buffer_p80_days",
             _num(result.buffer_days(80)),
             f"{result.buffer_days(80):.1f} working days",
         )
-    )
+    ]
     if deadline is not None:
         p = result.deadline_probability(deadline)
         rows.append(
@@ -353,6 +400,7 @@ def schedule_report(
                 f"{p:.1%}",
             )
         )
+    key_html += _figures_table(rows)
 
     tasks = result.task_table().copy()
     fixed = {t.id: t.duration.is_degenerate for t in inputs.tasks}
@@ -365,9 +413,11 @@ def schedule_report(
     figs = [
         _figure(
             charts.finish_histogram(
-                result.histogram(bins=40),
+                _finish_histogram_frame(result),
                 markers=markers,
-                subtitle=f"Share of {result.iterations:,} trials finishing in each interval",
+                subtitle=f"Share of {result.iterations:,} trials finishing on each working day"
+                if start is not None
+                else f"Share of {result.iterations:,} trials finishing in each interval",
             ),
             "Finish distribution with the P50 and P80 marked.",
         ),
@@ -466,7 +516,7 @@ def schedule_report(
         tool_label="Schedule risk",
         headline=schedule_headline(result, deadline),
         sections=[
-            ("Key figures", _figures_table(rows)),
+            ("Key figures", key_html),
             ("Charts", "".join(figs)),
             ("What drives the finish", drivers_html),
             ("Inputs", inputs_html),

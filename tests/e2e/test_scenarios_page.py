@@ -13,14 +13,15 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
-from tests.e2e.helpers import assert_no_exception, goto_page, shot, wait_for_idle
+from tests.e2e.helpers import REPO_ROOT, assert_no_exception, goto_page, shot, wait_for_idle
 
 LIBRARY = Path(tempfile.mkdtemp(prefix="tpm-e2e-library-")) / "library.sqlite3"
 os.environ["TPM_LIBRARY"] = str(LIBRARY)
 
 NAME = "Weekly forecast <b>"
+SHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 
 _INK_JS = """el => {
   const c = el.querySelector('canvas');
@@ -110,3 +111,44 @@ def test_scenarios_page_shows_the_history(page: Page, app_url: str) -> None:
     _assert_drawn(charts.first)
     assert_no_exception(page)
     shot(page, "scenarios-page")
+
+
+def test_report_download_opens_offline_with_the_page_answer(
+    page: Page, app_url: str, browser: Browser
+) -> None:
+    goto_page(page, app_url, "/schedule_risk", timeout_ms=90_000)
+    p80 = page.locator('[data-testid="stMetric"]').filter(has_text="P80 finish").first
+    p80_text = p80.locator('[data-testid="stMetricValue"]').inner_text()
+    button = page.get_by_role("button", name=re.compile("Report \\(HTML\\)"))
+    with page.expect_download(timeout=90_000) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename == "schedule-report.html"
+    html = Path(download.path()).read_text(encoding="utf-8")
+    assert f"80% likely to finish by {p80_text}" in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.IGNORECASE)
+    assert "<script" not in html.lower()
+
+    # opened with every network request refused, it is complete: title, sentence, charts
+    context = browser.new_context()
+    blocked: list[str] = []
+
+    def refuse(route: Route) -> None:
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+            return
+        blocked.append(route.request.url)
+        route.abort()
+
+    context.route("**/*", refuse)
+    offline = context.new_page()
+    report_path = Path(download.path()).with_suffix(".html")
+    report_path.write_text(html, encoding="utf-8")
+    offline.goto(report_path.as_uri())
+    expect(offline.locator("#headline")).to_contain_text(p80_text)
+    assert offline.locator("figure svg").count() >= 4
+    offline.set_viewport_size({"width": 1000, "height": 1400})
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    offline.screenshot(path=str(SHOTS / "schedule-report.png"), full_page=False)
+    assert blocked == []
+    context.close()
