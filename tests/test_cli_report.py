@@ -135,3 +135,32 @@ def test_report_renders_with_no_network(tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert text.count("<svg") >= 3
     assert "could not be drawn" not in text
+
+
+def test_save_run_tracks_a_scenario_week_by_week(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tpm_models.library import Library
+
+    path = tmp_path / "lib.sqlite3"
+    monkeypatch.setenv("TPM_LIBRARY", str(path))
+    out = tmp_path / "r.html"
+    base = ["report", "capacity", str(SAMPLE / "capacity" / "engineering_org.json")]
+    for seed in ("1", "2"):
+        argv = [*base, "--iterations", "800", "--seed", seed, "--out", str(out)]
+        assert main([*argv, "--save-run", "Org plan"]) == 0
+    assert "Saved run 2 of scenario 'Org plan'" in capsys.readouterr().out
+    lib = Library(path)
+    (scenario,) = lib.list_scenarios("capacity")
+    runs = lib.list_runs(scenario.id)
+    assert [r.seed for r in runs] == [1, 2]
+    assert [r.trials for r in runs] == [800, 800]
+    figures = _Figures(out.read_text(encoding="utf-8")).figures
+    assert float(figures["min_prob_meets_demand"]) == pytest.approx(
+        runs[-1].figures["min_prob_meets_demand"]
+    )
+
+    path.write_bytes(b"not a database\n" * 100)
+    argv = [*base, "--iterations", "200", "--out", str(out), "--save-run", "Org plan"]
+    assert main(argv) == 2
+    assert "damaged or not a library file" in capsys.readouterr().err

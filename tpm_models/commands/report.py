@@ -39,11 +39,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         module.add_arguments(p)
         p.add_argument("--out", required=True, metavar="FILE.html", help="report file to write")
         p.add_argument("--title", default=None, help="report title (default: the tool's name)")
+        p.add_argument(
+            "--save-run",
+            metavar="NAME",
+            default=None,
+            help="also save the inputs as scenario NAME and this run's headline figures in the "
+            "scenario library ($TPM_LIBRARY or the user data folder)",
+        )
 
 
-def _schedule(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+def _schedule(args: argparse.Namespace) -> tuple[str, dict[str, Any], str]:
     """Adapter: ``commands.schedule.run`` loads its inputs inline, so the same steps here."""
     from tpm_models.schedule_risk import load_schedule, simulate_schedule
+    from tpm_models.schedule_risk.readers import schedule_to_json
 
     start = iso_date("--start", args.start)
     deadline = iso_date("--deadline", args.deadline)
@@ -67,10 +75,10 @@ def _schedule(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
         inputs, iterations=check_iterations(args.iterations), rng=args.seed, method=args.method
     )
     html = report.schedule_report(result, title=args.title, deadline=deadline)
-    return html, report.schedule_figures(result, deadline)
+    return html, report.schedule_figures(result, deadline), schedule_to_json(inputs)
 
 
-def _forecast(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+def _forecast(args: argparse.Namespace) -> tuple[str, dict[str, Any], str]:
     from tpm_models.delivery_forecast import simulate_forecast
 
     iterations = check_iterations(args.iterations)
@@ -78,20 +86,20 @@ def _forecast(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     result = simulate_forecast(inputs, iterations=iterations, rng=args.seed)
     source = Path(args.history).name if args.history and history is not None else None
     html = report.forecast_report(result, title=args.title, seed=args.seed, source=source)
-    return html, report.forecast_figures(result)
+    return html, report.forecast_figures(result), inputs.model_dump_json()
 
 
-def _build_vs_buy(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+def _build_vs_buy(args: argparse.Namespace) -> tuple[str, dict[str, Any], str]:
     from tpm_models.build_vs_buy import load_scenario, simulate
 
     iterations = check_iterations(args.iterations)
     scenario = load_scenario(args.scenario)
     result = simulate(scenario, iterations=iterations, rng=args.seed, method=args.method)
     html = report.build_vs_buy_report(result, title=args.title, seed=args.seed, method=args.method)
-    return html, report.build_vs_buy_figures(result)
+    return html, report.build_vs_buy_figures(result), scenario.to_json()
 
 
-def _capacity(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+def _capacity(args: argparse.Namespace) -> tuple[str, dict[str, Any], str]:
     from tpm_models.team_capacity import load_scenario, simulate_capacity
 
     iterations = check_iterations(args.iterations)
@@ -106,7 +114,7 @@ def _capacity(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     html = report.capacity_report(
         result, title=args.title, seed=args.seed, target_month=target, until_month=until
     )
-    return html, report.capacity_figures(result, target, until)
+    return html, report.capacity_figures(result, target, until), sc.model_dump_json()
 
 
 _BUILDERS = {
@@ -123,8 +131,19 @@ def run(args: argparse.Namespace) -> int:
         raise InputError.single("--out", f"{args.out!r}: the report file name must end in .html")
     if not out.parent.exists():
         raise InputError.single("--out", f"folder {str(out.parent)!r} does not exist")
-    html, figures = _BUILDERS[args.tool](args)
+    html, figures, scenario_json = _BUILDERS[args.tool](args)
     out.write_text(html, encoding="utf-8")
+    saved = None
+    if args.save_run is not None:
+        from tpm_models.library import Library, LibraryError
+
+        try:
+            lib = Library()
+            rec = lib.save_scenario(args.tool, args.save_run, scenario_json)
+            lib.add_run(rec.id, seed=args.seed, trials=args.iterations, figures=figures)
+        except LibraryError as exc:
+            raise InputError.single("--save-run", str(exc)) from None
+        saved = {"library": str(lib.path), "scenario": rec.name, "runs": len(lib.list_runs(rec.id))}
     if args.json:
         print_json(
             {
@@ -132,8 +151,14 @@ def run(args: argparse.Namespace) -> int:
                 "out": str(out),
                 "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "figures": figures,
+                "saved": saved,
             }
         )
     else:
         sys.stdout.write(f"Report written to {out} ({len(html.encode('utf-8')):,} bytes)\n")
+        if saved is not None:
+            sys.stdout.write(
+                f"Saved run {saved['runs']} of scenario {saved['scenario']!r} in "
+                f"{saved['library']}\n"
+            )
     return 0
