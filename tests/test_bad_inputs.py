@@ -3,7 +3,7 @@
 The committed corpus lives in ``tests/data/bad/<kind>/`` (written by ``tests/make_bad_corpus.py``);
 the big cases (200,000 rows, 1 MB cells, a 60 MB file, a 5,000-task cycle) are generated in a
 temporary folder and run in a subprocess with a timeout, so a hang fails the test instead of
-stalling the suite. The pages' upload paths are in ``tests/test_bad_input_pages.py``.
+stalling the suite. The pages' upload paths are tested at the end (AppTest, the real uploader).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -155,3 +156,123 @@ def test_cycle_messages_name_the_cycle(capsys: pytest.CaptureFixture[str]) -> No
         assert all(f"T{i}" in err for i in range(1, n + 1)), err[:300]
     assert main(argv_for("tasks", BAD / "tasks" / "self_cycle.csv")) == 2
     assert "A" in capsys.readouterr().err
+
+
+# --- pages: the upload path shows located problems and the page keeps working ------------------
+PAGES_DIR = ROOT / "app_pages" if (ROOT / "app_pages").is_dir() else ROOT / "pages"
+
+#: Corpus files uploaded through each page's file uploader.
+PAGE_CASES: dict[str, list[str]] = {
+    "schedule_risk": [
+        "tasks/cycle_50.csv",
+        "tasks/binary_junk.csv",
+        "tasks/utf16_le.csv",
+        "tasks/low_gt_high.xlsx",
+        "tasks/truncated_zip.xlsx",
+        "mspdi/billion_laughs.xml",
+        "mspdi/xxe_passwd.xml",
+        "mspdi/unknown_encoding.xml",
+        "risks/prob_above_one.xlsx",
+        "corr/rho_nan.csv",
+        "holidays/impossible_date.csv",
+    ],
+    "delivery_forecast": [
+        "jira/utf16.csv",
+        "jira/truncated_quote.csv",
+        "jira/formula_dates.csv",
+        "throughput/huge_count.csv",
+        "throughput/binary_junk.csv",
+    ],
+    "build_vs_buy": [
+        "bvb/schema_version_99.json",
+        "bvb/truncated.json",
+        "bvb/top_level_array.json",
+        "bvb/horizon_huge.json",
+        "bvb/options_empty.json",
+    ],
+    "team_capacity": [
+        "capacity/deeply_nested_arrays.json",
+        "capacity/latin1.json",
+        "capacity/months_huge.json",
+        "capacity/schema_version_99.json",
+        "capacity/truncated.json",
+    ],
+}
+#: Confirmed bugs in pages owned by other helpers, reported to the lead (strict: fixed -> XPASS).
+PAGE_XFAIL = {
+    ("build_vs_buy", "bvb/deeply_nested_arrays.json"): "reported: parse_scenario(bytes) lets "
+    "RecursionError escape on the build-vs-buy upload path",
+    ("build_vs_buy", "bvb/latin1.json"): "reported: parse_scenario(bytes) lets "
+    "UnicodeDecodeError escape on the build-vs-buy upload path",
+}
+PAGE_PARAMS = [
+    pytest.param(page, rel, id=f"{page}-{rel}") for page, rels in PAGE_CASES.items() for rel in rels
+] + [
+    pytest.param(page, rel, id=f"{page}-{rel}", marks=pytest.mark.xfail(strict=True, reason=why))
+    for (page, rel), why in PAGE_XFAIL.items()
+]
+
+
+def _schedule_kind(rel: str) -> str:
+    folder = rel.split("/")[0]
+    return {"mspdi": "tasks", "corr": "correlations"}.get(folder, folder)
+
+
+def _upload(at: Any, page: str, name: str, data: bytes) -> None:
+    if page == "schedule_risk":
+        from ui import schedule as sched_ui
+
+        rel_kind = _schedule_kind(name)
+        widget = at.file_uploader(key=sched_ui.uploader_key(rel_kind))
+        name = name.split("/")[-1]
+    elif page == "delivery_forecast":
+        widget = at.file_uploader(key="fc_upload")
+    elif page == "team_capacity":
+        widget = at.file_uploader(key="cap_upload")
+    else:
+        widget = at.file_uploader[0]
+    widget.set_value((name.split("/")[-1], data, "application/octet-stream"))
+    at.run()
+
+
+@pytest.fixture(scope="module")
+def page_apps() -> dict[str, Any]:
+    """One AppTest per page, shared by its cases (a bad upload must not spoil the next)."""
+    from streamlit.testing.v1 import AppTest
+
+    out = {}
+    for page in PAGE_CASES:
+        at = AppTest.from_file(str(PAGES_DIR / f"{page}.py"), default_timeout=90)
+        at.run()
+        assert not at.exception, at.exception
+        out[page] = at
+    return out
+
+
+def _answer_count(at: Any) -> int:
+    """How much of an answer a page shows: metrics + verdicts + tables."""
+    return len(at.metric) + len(at.success) + len(at.dataframe)
+
+
+@pytest.mark.parametrize(("page", "rel"), PAGE_PARAMS)
+def test_page_upload_shows_located_errors_and_keeps_working(
+    page: str, rel: str, page_apps: dict[str, Any]
+) -> None:
+    at = page_apps[page]
+    answers = _answer_count(at)
+    path = BAD / rel
+    _upload(at, page, rel, path.read_bytes())
+    assert not at.exception, at.exception
+    errors = "\n".join(e.value for e in at.error).replace("\\", "")
+    assert path.name in errors, errors[:500]
+    # the page still answers (the previous good inputs are kept)
+    assert _answer_count(at) >= min(answers, 1)
+
+
+def test_schedule_page_refuses_a_200k_row_upload(tmp_path: Path, page_apps: dict[str, Any]) -> None:
+    big = dict(big_cases(tmp_path, VALID_TASKS))["tasks_200k_rows"][1]
+    at = page_apps["schedule_risk"]
+    _upload(at, "schedule_risk", "tasks/tasks_200k_rows.csv", Path(big).read_bytes())
+    assert not at.exception
+    assert "200,000 tasks is more than the 10,000 allowed" in "\n".join(e.value for e in at.error)
+    assert at.metric
