@@ -17,6 +17,10 @@ from typing import Any
 import nbformat
 import pytest
 
+# jupyter_core warns (DeprecationWarning, an error here) unless the new platformdirs paths are
+# chosen before it is imported
+os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 NAMES = ["schedule_risk", "delivery_forecast", "build_vs_buy", "team_capacity"]
@@ -85,7 +89,6 @@ def _execute(name: str, cwd: Path) -> nbformat.NotebookNode:
     env = dict(os.environ)
     # the kernel imports tpm_models from this checkout even without `pip install -e .`
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
-    env["JUPYTER_PLATFORM_DIRS"] = "1"
     with tempfile.TemporaryDirectory(prefix="tpm-nb-") as sockets:
         # IPC sockets: no TCP ports to race for when tests run in parallel workers
         km = KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/kernel")
