@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -256,3 +257,32 @@ def test_summary_frame_flattens_nested_figures() -> None:
 def test_unknown_tool_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown tool"):
         report.figures_for("gantt", object())
+
+
+@pytest.mark.parametrize("tool", report.TOOLS)
+def test_simulate_tool_runs_each_engine_as_its_page_does(tool: str) -> None:
+    """One entry point (pages' report button and library): same figures as the engine."""
+    from tpm_models.schedule_risk.readers import schedule_to_json
+
+    if tool == "schedule":
+        s = SAMPLE / "schedule"
+        inputs = load_schedule(s / "tasks.csv", risks=s / "risks.csv", start_date="2027-01-04")
+        text = schedule_to_json(inputs)
+        direct = report.schedule_figures(simulate_schedule(inputs, iterations=500, rng=4))
+    elif tool == "forecast":
+        inputs = _forecast_inputs()
+        wrapped = {"page": {}, "engine_inputs": json.loads(inputs.model_dump_json())}
+        text = json.dumps(wrapped)
+        direct = report.forecast_figures(simulate_forecast(inputs, iterations=500, rng=4))
+    elif tool == "build-vs-buy":
+        scenario = load_bvb(SAMPLE / "build_vs_buy" / "observability_platform.json")
+        text = scenario.to_json()
+        direct = report.build_vs_buy_figures(simulate_bvb(scenario, iterations=500, rng=4))
+    else:
+        sc = load_capacity(SAMPLE / "capacity" / "engineering_org.json")
+        text = sc.model_dump_json()
+        direct = report.capacity_figures(simulate_capacity(sc, iterations=500, rng=4))
+    result = report.simulate_tool(tool, text, iterations=500, seed=4)
+    assert report.figures_for(tool, result) == direct
+    page = report.report_for(tool, result, title="T", seed=4)
+    assert_offline(page)
