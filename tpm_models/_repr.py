@@ -24,7 +24,7 @@ __all__ = ["frame_html", "summary_html"]
 MAX_ROWS = 30
 
 _TABLE_STYLE = "border-collapse:collapse;font-size:12px;line-height:1.3"
-_CELL_STYLE = "padding:2px 8px;border-bottom:1px solid #ddd"
+_CELL_STYLE = "padding:2px 8px;border-bottom:1px solid #ddd;white-space:nowrap"
 _CAPTION_STYLE = "caption-side:top;text-align:left;font-weight:600;padding:2px 0 4px"
 
 
