@@ -204,7 +204,8 @@ def library_panel(
         saved = lib.list_scenarios(tool)
         names = [s.name for s in saved]
         st.caption(
-            f"Saved in {escape_md(lib.path)} (set TPM\\_LIBRARY to use another file). A run "
+            f"Saved in the shared library file {escape_md(lib.path.name)} (the TPM\\_LIBRARY "
+            "environment variable chooses the file). A run "
             "stores its headline figures with the seed and trial count, so you can see how "
             "the answer moves week by week."
         )
