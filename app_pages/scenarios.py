@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tpm_models.library import TOOL_LABELS
+from tpm_models.library import TOOL_LABELS, LibraryError
 from ui import library as lib_ui
 from ui.common import escape_md
 
@@ -16,14 +16,18 @@ st.caption(
 )
 
 lib = lib_ui.open_library()
-if lib is None:
+try:
+    overview = lib_ui.scenarios_frame(lib) if lib is not None else None
+except LibraryError as err:  # damaged or locked after opening
+    st.error(f"The scenario library is unavailable: {escape_md(err)}", icon=":material/error:")
+    lib = None
+if lib is None or overview is None:
     st.info(
         "The tool pages still work; only saving and the history need the library file.",
         icon=":material/info:",
     )
     st.stop()
 
-overview = lib_ui.scenarios_frame(lib)
 if overview.empty:
     st.info(
         "Nothing saved yet. Open a tool page, run it, and use *Scenario library → Save this "

@@ -197,112 +197,134 @@ def library_panel(
         lib = open_library()
         if lib is None:
             return
-        flash = st.session_state.pop(f"{FLASH_KEY}_{key}", None)
-        if flash is not None:
-            (st.success if flash[0] == "success" else st.error)(escape_md(flash[1]))
-        opts_json = _options_json(options)
-        saved = lib.list_scenarios(tool)
-        names = [s.name for s in saved]
-        st.caption(
-            f"Saved in the shared library file {escape_md(lib.path.name)} (the TPM\\_LIBRARY "
-            "environment variable chooses the file). A run "
-            "stores its headline figures with the seed and trial count, so you can see how "
-            "the answer moves week by week."
-        )
-        c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
-        name = c1.text_input(
-            "Scenario name",
-            key=f"{key}_name",
-            placeholder="e.g. Payments migration",
-            max_chars=120,
-        )
+        try:
+            _panel_body(lib, tool, scenario_json, iterations, seed, options, on_load, key)
+        except LibraryError as err:  # e.g. the file was damaged or locked after opening
+            st.error(
+                f"The scenario library is unavailable: {escape_md(err)}", icon=":material/error:"
+            )
 
-        def save(with_run: bool) -> None:
-            try:
-                rec = lib.save_scenario(tool, name, scenario_json)
-                if with_run:
-                    figures = run_figures(tool, scenario_json, iterations, seed, opts_json)
-                    lib.add_run(rec.id, seed=seed, trials=iterations, figures=figures)
-                    n = len(lib.list_runs(rec.id))
-                    _flash(key, f"Saved run {n} of “{rec.name}”.")
-                else:
-                    _flash(key, f"Saved scenario “{rec.name}”.")
-                st.session_state[f"{key}_pick"] = rec.name
-            except (LibraryError, InputError) as err:
-                _flash(key, f"Not saved: {err}", "error")
 
-        c2.button(
-            "Save scenario",
-            key=f"{key}_save",
-            icon=":material/bookmark_add:",
-            on_click=save,
-            args=(False,),
-            disabled=not name.strip(),
-            help="Save (or overwrite) the inputs under this name.",
-        )
-        c3.button(
-            "Save this run",
-            key=f"{key}_save_run",
-            type="primary",
-            icon=":material/add_chart:",
-            on_click=save,
-            args=(True,),
-            disabled=not name.strip(),
-            help="Save the inputs and this run's headline figures (seed, trials) to the "
-            "scenario's history.",
-        )
-        if not saved:
-            st.info("No saved scenarios for this tool yet.", icon=":material/bookmarks:")
+def _panel_body(
+    lib: Library,
+    tool: str,
+    scenario_json: str,
+    iterations: int,
+    seed: int | None,
+    options: Mapping[str, Any] | None,
+    on_load: Callable[[str, str], None] | None,
+    key: str,
+) -> None:
+    flash = st.session_state.pop(f"{FLASH_KEY}_{key}", None)
+    if flash is not None:
+        (st.success if flash[0] == "success" else st.error)(escape_md(flash[1]))
+    opts_json = _options_json(options)
+    saved = lib.list_scenarios(tool)
+    names = [s.name for s in saved]
+    st.caption(
+        f"Saved in the shared library file {escape_md(lib.path.name)} (the TPM\\_LIBRARY "
+        "environment variable chooses the file). A run "
+        "stores its headline figures with the seed and trial count, so you can see how "
+        "the answer moves week by week."
+    )
+    c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+    name = c1.text_input(
+        "Scenario name",
+        key=f"{key}_name",
+        placeholder="e.g. Payments migration",
+        max_chars=120,
+    )
+
+    def save(with_run: bool) -> None:
+        try:
+            rec = lib.save_scenario(tool, name, scenario_json)
+            if with_run:
+                figures = run_figures(tool, scenario_json, iterations, seed, opts_json)
+                lib.add_run(rec.id, seed=seed, trials=iterations, figures=figures)
+                n = len(lib.list_runs(rec.id))
+                _flash(key, f"Saved run {n} of “{rec.name}”.")
+            else:
+                _flash(key, f"Saved scenario “{rec.name}”.")
+            st.session_state[f"{key}_pick"] = rec.name
+        except (LibraryError, InputError) as err:
+            _flash(key, f"Not saved: {err}", "error")
+
+    c2.button(
+        "Save scenario",
+        key=f"{key}_save",
+        icon=":material/bookmark_add:",
+        on_click=save,
+        args=(False,),
+        disabled=not name.strip(),
+        help="Save (or overwrite) the inputs under this name.",
+    )
+    c3.button(
+        "Save this run",
+        key=f"{key}_save_run",
+        type="primary",
+        icon=":material/add_chart:",
+        on_click=save,
+        args=(True,),
+        disabled=not name.strip(),
+        help="Save the inputs and this run's headline figures (seed, trials) to the "
+        "scenario's history.",
+    )
+    if not saved:
+        st.info("No saved scenarios for this tool yet.", icon=":material/bookmarks:")
+        return
+    pick_key = f"{key}_pick"
+    if st.session_state.get(pick_key) not in names:
+        st.session_state[pick_key] = names[0]
+    d1, d2, d3, d4 = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
+    picked_name = d1.selectbox("Saved scenarios", names, key=pick_key)
+    picked = saved[names.index(picked_name)] if picked_name in names else saved[0]
+
+    def load() -> None:
+        try:
+            text = lib.load_scenario(picked.id)
+        except (LibraryError, InputError) as err:
+            _flash(key, f"Could not load “{picked.name}”: {err}", "error")
             return
-        pick_key = f"{key}_pick"
-        if st.session_state.get(pick_key) not in names:
-            st.session_state[pick_key] = names[0]
-        d1, d2, d3, d4 = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
-        picked_name = d1.selectbox("Saved scenarios", names, key=pick_key)
-        picked = saved[names.index(picked_name)] if picked_name in names else saved[0]
+        assert on_load is not None
+        on_load(picked.name, text)
+        st.session_state[f"{key}_name"] = picked.name
+        _flash(key, f"Loaded “{picked.name}”.")
 
-        def load() -> None:
+    if on_load is not None:
+        d2.button("Load", key=f"{key}_load", icon=":material/upload:", on_click=load)
+    with d3.popover("Rename", icon=":material/edit:"):
+        new_name = st.text_input("New name", value=picked.name, key=f"{key}_rename_to")
+
+        def rename() -> None:
             try:
-                text = lib.load_scenario(picked.id)
-            except (LibraryError, InputError) as err:
-                _flash(key, f"Could not load “{picked.name}”: {err}", "error")
-                return
-            assert on_load is not None
-            on_load(picked.name, text)
-            st.session_state[f"{key}_name"] = picked.name
-            _flash(key, f"Loaded “{picked.name}”.")
+                rec = lib.rename_scenario(picked.id, new_name)
+                st.session_state[pick_key] = rec.name
+                _flash(key, f"Renamed to “{rec.name}”.")
+            except LibraryError as err:
+                _flash(key, f"Not renamed: {err}", "error")
 
-        if on_load is not None:
-            d2.button("Load", key=f"{key}_load", icon=":material/upload:", on_click=load)
-        with d3.popover("Rename", icon=":material/edit:"):
-            new_name = st.text_input("New name", value=picked.name, key=f"{key}_rename_to")
+        st.button("Rename", key=f"{key}_rename", on_click=rename)
+    with d4.popover("Delete", icon=":material/delete:"):
+        st.markdown(f"Delete **{escape_md(picked.name)}** and all its saved runs?")
 
-            def rename() -> None:
-                try:
-                    rec = lib.rename_scenario(picked.id, new_name)
-                    st.session_state[pick_key] = rec.name
-                    _flash(key, f"Renamed to “{rec.name}”.")
-                except LibraryError as err:
-                    _flash(key, f"Not renamed: {err}", "error")
-
-            st.button("Rename", key=f"{key}_rename", on_click=rename)
-        with d4.popover("Delete", icon=":material/delete:"):
-            st.markdown(f"Delete **{escape_md(picked.name)}** and all its saved runs?")
-
-            def delete() -> None:
+        def delete() -> None:
+            try:
                 lib.delete_scenario(picked.id)
-                st.session_state.pop(pick_key, None)
-                _flash(key, f"Deleted “{picked.name}”.")
+            except LibraryError as err:
+                _flash(key, f"Not deleted: {err}", "error")
+                return
+            st.session_state.pop(pick_key, None)
+            _flash(key, f"Deleted “{picked.name}”.")
 
-            st.button("Delete for good", key=f"{key}_delete", type="primary", on_click=delete)
-        runs, chart, movement = history_for(lib, picked)
-        if chart is None:
-            st.caption("No saved runs of this scenario yet: *Save this run* adds one.")
-            return
-        for c in chart if isinstance(chart, list) else [chart]:
-            st.altair_chart(c, width="stretch")
-        st.caption(escape_md(movement))
-        show_runs_table(runs)
+        st.button("Delete for good", key=f"{key}_delete", type="primary", on_click=delete)
+    runs, chart, movement = history_for(lib, picked)
+    if chart is None:
+        st.caption("No saved runs of this scenario yet: *Save this run* adds one.")
+        return
+    for c in chart if isinstance(chart, list) else [chart]:
+        st.altair_chart(c, width="stretch")
+    st.caption(escape_md(movement))
+    show_runs_table(runs)
 
 
 def show_runs_table(runs: pd.DataFrame) -> None:
