@@ -273,7 +273,7 @@ def forecast_inputs(
     )
     backlog = None
     if items is not None:
-        low, high = (items, items) if isinstance(items, int) else items
+        low, high = items if isinstance(items, tuple) else (int(items), int(items))
         backlog = Backlog(low_items=low, high_items=high, split_low=split[0], split_high=split[1])
     return ForecastInputs(
         throughput_per_period=period_samples(history, period, calendar),
