@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -245,3 +246,19 @@ def test_driver_charts_leave_out_fixed_duration_tasks() -> None:
     for chart in (charts.sensitivity_tornado(tasks), charts.criticality_bar(tasks)):
         rows = next(iter(chart.to_dict()["datasets"].values()))
         assert sorted(r["id"] for r in rows) == [f"T{i}" for i in range(1, 10, 2)]
+
+
+def test_task_charts_serialise_a_real_task_table_with_dates() -> None:
+    """Outside Streamlit (notebooks, reports) Altair must JSON-encode the task table's
+    ``datetime.date`` columns; the builders convert them."""
+    from tpm_models.schedule_risk import simulate_schedule
+    from tpm_models.schedule_risk.readers import load_schedule
+
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "schedule"
+    inputs = load_schedule(
+        sample / "tasks.csv", sample / "risks.csv", start_date=dt.date(2027, 1, 4)
+    )
+    tasks = simulate_schedule(inputs, iterations=500, rng=3).task_table()
+    assert any(str(c).endswith("_date") for c in tasks.columns)
+    for build in (charts.sensitivity_tornado, charts.criticality_bar, charts.probabilistic_gantt):
+        json.dumps(build(tasks).to_dict())

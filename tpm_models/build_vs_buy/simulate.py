@@ -24,6 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import optimize
 
+from tpm_models._repr import summary_html
 from tpm_models.build_vs_buy.cashflows import (
     GROWTH_ROW,
     SEATS_ROW,
@@ -351,6 +352,10 @@ class BuildVsBuyResult:
         """Indices of the two options with the highest mean NPV."""
         order = np.argsort(-self.npv.mean(axis=1), kind="stable")
         return int(order[0]), (int(order[1]) if len(order) > 1 else None)
+
+    def _repr_html_(self) -> str:
+        """A compact, escaped HTML table of :meth:`summary` (Jupyter)."""
+        return summary_html(self)
 
     def summary(self) -> pd.DataFrame:
         """One row per option: point figures, NPV distribution, probability of being best."""

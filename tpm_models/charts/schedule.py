@@ -393,12 +393,23 @@ def s_curve(
 
 
 # --- horizontal bar charts ----------------------------------------------------------------------
+def _json_safe(tasks: pd.DataFrame) -> pd.DataFrame:
+    """``*_date`` columns as datetimes: ``task_table()`` holds ``datetime.date`` objects, which
+    Altair cannot serialise outside Streamlit (notebooks, HTML reports)."""
+    out = tasks.copy()
+    for col in out.columns:
+        if str(col).endswith("_date"):
+            out[col] = _as_datetime(out[col])
+    return out
+
+
 def _without_fixed(tasks: pd.DataFrame) -> pd.DataFrame:
     """Tasks whose duration can vary (a ``fixed_duration`` column marks milestones and other
     fixed tasks, which are trivially critical and have no sensitivity)."""
+    tasks = _json_safe(tasks)
     if "fixed_duration" in tasks:
         return tasks.loc[~tasks["fixed_duration"].astype(bool)].copy()
-    return tasks.copy()
+    return tasks
 
 
 def _bar_height(n: int) -> int:
@@ -610,6 +621,7 @@ def probabilistic_gantt(
     >>> len(probabilistic_gantt(t).to_dict()["layer"])
     3
     """
+    tasks = _json_safe(tasks)
     df = tasks.copy().reset_index(drop=True)
     df["order"] = range(len(df))
     n_all = len(df)

@@ -48,6 +48,7 @@ import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from tpm_models._repr import summary_html
 from tpm_models.calendar import WorkCalendar
 from tpm_models.delivery_forecast.throughput import Period
 from tpm_models.errors import InputError
@@ -694,6 +695,10 @@ class ForecastResult:
         return pd.concat(parts, ignore_index=True)
 
     # --- summary ---
+    def _repr_html_(self) -> str:
+        """A compact, escaped HTML table of :meth:`summary` (Jupyter)."""
+        return summary_html(self)
+
     def summary(self) -> pd.DataFrame:
         """Tidy headline table: ``measure``, ``percentile``, ``periods``, ``date``, ``items``,
         ``standard_error``.

@@ -17,6 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import special
 
+from tpm_models._repr import summary_html
 from tpm_models.estimates import SamplingMethod
 from tpm_models.schedule_risk.cpm import CpmResult
 from tpm_models.schedule_risk.network import ScheduleInputs, topological_order
@@ -217,6 +218,10 @@ class ScheduleResult:
                 "standard_error_days": [self.standard_error(q) for q in qs],
             }
         )
+
+    def _repr_html_(self) -> str:
+        """A compact, escaped HTML table of :meth:`summary` (Jupyter)."""
+        return summary_html(self)
 
     def summary(self) -> pd.DataFrame:
         """Tidy: one row per statistic (``statistic, days, date, standard_error_days``)."""

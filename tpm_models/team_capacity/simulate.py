@@ -47,6 +47,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from tpm_models._repr import summary_html
 from tpm_models.estimates import RNGLike, as_generator
 from tpm_models.team_capacity.scenario import CapacityScenario, Hire
 
@@ -525,6 +526,10 @@ class CapacityResult:
                 )
             )
         return pd.concat(frames, ignore_index=True)
+
+    def _repr_html_(self) -> str:
+        """A compact, escaped HTML table of :meth:`summary` (Jupyter)."""
+        return summary_html(self)
 
     def summary(self) -> pd.DataFrame:
         """One row per role and ``Total``: start/end headcount, end capacity P50 vs demand,

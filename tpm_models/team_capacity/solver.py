@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tpm_models._repr import summary_html
 from tpm_models.estimates import RNGLike
 from tpm_models.team_capacity.funnel import hiring_funnel
 from tpm_models.team_capacity.scenario import (
@@ -115,6 +116,10 @@ class HiringPlan:
     def hires(self) -> tuple[Hire, ...]:
         """The full plan: the scenario's hires plus the added ones."""
         return (*self.scenario.hires, *self.added)
+
+    def _repr_html_(self) -> str:
+        """A compact, escaped HTML table of :meth:`summary` (Jupyter)."""
+        return summary_html(self)
 
     def summary(self) -> pd.DataFrame:
         """Added hires with their timing and funnel needs (see :func:`hiring_funnel`)."""
@@ -387,6 +392,10 @@ class PlanComparison:
     results: dict[str, CapacityResult]
     target_month: str
     until_month: str
+
+    def _repr_html_(self) -> str:
+        """A compact, escaped HTML table of :meth:`summary` (Jupyter)."""
+        return summary_html(self)
 
     def summary(self) -> pd.DataFrame:
         """One row per plan: hires, the window's lowest monthly probability of meeting
