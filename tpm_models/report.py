@@ -319,9 +319,9 @@ def schedule_headline(result: ScheduleResult, deadline: dt.date | None = None) -
         else f"(day {result.deterministic_finish_days:.1f}, all tasks "
         "at their most likely durations)"
     )
-    p_plan = result.deadline_probability(plan if plan is not None else 0.0)
-    if plan is None:
-        p_plan = result.deadline_probability(result.deterministic_finish_days)
+    p_plan = result.deadline_probability(
+        plan if plan is not None else result.deterministic_finish_days
+    )
     return f"{first}; the plan date {plan_text} has a {_fmt_prob(p_plan)} chance."
 
 
@@ -933,11 +933,11 @@ def capacity_report(
     monthly = result.monthly()
     total = monthly[monthly["role"] == TOTAL]
     p = result.min_prob_meets(target, until)
+    worst = result.worst_month(target, until)
     rows: list[Figure] = [
         ("Worst-month chance of meeting demand", "min_prob_meets_demand", _num(p), f"{p:.1%}"),
-        ("Worst month", "worst_month", result.worst_month(target, until), ""),
+        ("Worst month", "worst_month", worst, month_label(worst)),
     ]
-    rows[-1] = (rows[-1][0], rows[-1][1], rows[-1][2], month_label(str(rows[-1][2])))
     for role in result.roles:
         pr = result.min_prob_meets(target, until, role)
         rows.append((f"{role}: worst-month chance", f"role.{role}", _num(pr), f"{pr:.1%}"))
