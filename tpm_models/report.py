@@ -256,6 +256,14 @@ def _page(
     return "\n".join(parts) + "\n"
 
 
+def _se_text(se: float, unit: str) -> str:
+    """Monte Carlo standard error: ``± 1.5 weeks``; whole-number figures that never moved read
+    ``standard error under 1 week``."""
+    if se >= 0.05:
+        return f"± {se:.1f} {unit} standard error"
+    return f"standard error under 1 {unit.removesuffix('s')}"
+
+
 def _run_notes(iterations: int, seed: int | None, method: str = "monte_carlo") -> list[str]:
     seed_text = (
         f"seed {seed} (the same inputs, trial count and seed reproduce these figures exactly)"
@@ -612,8 +620,8 @@ def forecast_report(
                     f"{lv}% likely done by",
                     f"when_p{lv}_date",
                     d.isoformat(),
-                    f"{_fmt_date(d)} ({result.when_periods_at(lv)} {unit}, "
-                    f"± {result.when_standard_error(lv):.1f})",
+                    f"{_fmt_date(d)} ({result.when_periods_at(lv)} {unit}; "
+                    f"{_se_text(result.when_standard_error(lv), unit)})",
                 )
             )
         figs.append(
@@ -635,7 +643,7 @@ def forecast_report(
                     f"{lv}% likely at least (items by {_fmt_date(inp.target_date)})",
                     f"how_many_p{lv}",
                     n,
-                    f"{n} items (± {result.how_many_standard_error(lv):.1f})",
+                    f"{n} items ({_se_text(result.how_many_standard_error(lv), 'items')})",
                 )
             )
         figs.append(
@@ -662,8 +670,9 @@ def forecast_report(
     if inp.throughput_per_period is not None:
         tp = inp.throughput_per_period
         source_text = (
-            f"Throughput history{f' from {source}' if source else ''}: {len(tp)} {inp.period}s "
-            f"resampled, {sum(tp)} items in all."
+            f"Throughput history{f' from {source}' if source else ''}: {len(tp)} "
+            f"{'working days' if inp.period == 'day' else 'weeks'} resampled, {sum(tp)} items "
+            "in all."
         )
     else:
         est = inp.throughput_estimate
@@ -681,10 +690,13 @@ def forecast_report(
     ]
     if inp.backlog is not None:
         b = inp.backlog
-        summary.append(
-            f"Backlog {b.low_items}–{b.high_items} items, split rate "
-            f"{b.split_low:g}–{b.split_high:g}."
+        size = f"{b.low_items}" if b.low_items == b.high_items else f"{b.low_items}–{b.high_items}"
+        split = (
+            ""
+            if b.split_low == b.split_high == 1.0
+            else f", split rate {b.split_low:g}–{b.split_high:g}"
         )
+        summary.append(f"Backlog {size} items{split}.")
     if inp.target_date is not None:
         summary.append(f"Target date {_fmt_date(inp.target_date)}.")
     for r in inp.risks:
