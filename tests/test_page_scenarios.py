@@ -125,3 +125,30 @@ def test_a_damaged_library_is_reported_and_the_pages_still_work(library_path: Pa
     at = _page("schedule_risk.py")
     assert any("damaged or not a library file" in e.value for e in at.error)
     assert any(m.label == "P80 finish" for m in at.metric)
+
+
+@pytest.mark.parametrize(
+    ("page", "key", "tool", "figure"),
+    [
+        ("build_vs_buy.py", "bvb_lib", "build-vs-buy", "options"),
+        ("team_capacity.py", "cap_lib", "capacity", "min_prob_meets_demand"),
+    ],
+)
+def test_other_tool_pages_save_and_load(
+    library_path: Path, page: str, key: str, tool: str, figure: str
+) -> None:
+    at = _page(page)
+    if not [t for t in at.text_input if t.key == f"{key}_name"]:
+        pytest.skip(f"the library panel is not wired into app_pages/{page} yet")
+    at.text_input(key=f"{key}_name").input("Plan A").run()
+    at.button(key=f"{key}_save_run").click().run()
+    assert not at.exception
+    lib = Library(library_path)
+    (scenario,) = lib.list_scenarios(tool)
+    (run,) = lib.list_runs(scenario.id)
+    assert figure in run.figures
+    at.button(key=f"{key}_load").click().run()
+    assert not at.exception
+    assert any("Loaded “Plan A”" in s.value for s in at.success)
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert "Report (HTML)" in labels
