@@ -242,7 +242,7 @@ def test_capacity_report_figures_equal_the_engine() -> None:
     p = result.min_prob_meets(target, until)
     assert float(parsed.figures["min_prob_meets_demand"]) == pytest.approx(p, abs=1e-6)
     assert parsed.figures["worst_month"] == result.worst_month(target, until)
-    assert f"at least a {p:.0%} chance" in parsed.text["headline"]
+    assert f"chance of meeting demand is at least {p:.0%}" in parsed.text["headline"]
     assert parsed.text["h1"] == EVIL
     assert "<script>alert" not in page
     figs = report.capacity_figures(result)

@@ -923,8 +923,8 @@ def capacity_headline(
     p = result.min_prob_meets(target, until)
     worst = result.worst_month(target, until)
     return (
-        f"From {month_label(target)} to {month_label(until)} demand is met every month with at "
-        f"least a {_fmt_prob(p)} chance; the worst month is {month_label(worst)}."
+        f"From {month_label(target)} to {month_label(until)}, each month's chance of meeting "
+        f"demand is at least {_fmt_prob(p)}; the worst month is {month_label(worst)}."
     )
 
 
