@@ -7,8 +7,10 @@ collected, before the session's Streamlit server starts (never the user's own li
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from tests.e2e.helpers import REPO_ROOT, assert_no_exception, goto_page, shot, w
 
 LIBRARY = Path(tempfile.mkdtemp(prefix="tpm-e2e-library-")) / "library.sqlite3"
 os.environ["TPM_LIBRARY"] = str(LIBRARY)
+atexit.register(shutil.rmtree, LIBRARY.parent, ignore_errors=True)
 
 NAME = "Weekly forecast <b>"
 SHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
