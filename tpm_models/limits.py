@@ -37,6 +37,7 @@ import os
 from tpm_models.errors import InputError, Problem
 
 __all__ = [
+    "MAX_BUILD_VS_BUY_CELLS",
     "MAX_CORRELATED_TASKS",
     "MAX_FORECAST_PERIODS",
     "MAX_RISKS",
@@ -44,6 +45,9 @@ __all__ = [
     "MAX_TASK_TRIALS",
     "MAX_TRIALS",
     "MAX_UPLOAD_BYTES",
+    "capacity_run_bytes",
+    "check_build_vs_buy_run",
+    "check_capacity_run",
     "check_schedule_run",
     "check_tasks",
     "check_trials",
@@ -61,6 +65,9 @@ MAX_RISKS = 2_000
 MAX_CORRELATED_TASKS = 2_000
 #: tasks × trials of one schedule run: bounds CPU time (1,000 × 100,000 takes seconds).
 MAX_TASK_TRIALS = 2_000_000_000
+#: options × periods × trials of one build-vs-buy run: bounds CPU time (the engine chunks its
+#: memory, but 4 options × 1,200 months × 1,000,000 trials took 69 s on the CI machine).
+MAX_BUILD_VS_BUY_CELLS = 1_000_000_000
 #: Periods a forecast may run before giving up (mirrors ``delivery_forecast.MAX_PERIODS``).
 MAX_FORECAST_PERIODS = 5_000
 #: Largest input file read (the server's ``maxUploadSize`` is the same 50 MB).
@@ -195,3 +202,65 @@ def check_schedule_run(
         )
     if messages:
         raise InputError(Problem(source, m) for m in messages)
+
+
+#: Bytes per role × month × trial of ``simulate_capacity``: tracemalloc measures ~47 on the
+#: sample; the process's peak RSS is about twice that (18.5 GB for 24 months × 4 roles ×
+#: 2,000,000 trials on the CI machine), so the estimate uses the RSS figure.
+CAPACITY_BYTES_PER_CELL = 96
+
+
+def capacity_run_bytes(months: int, n_roles: int, iterations: int) -> int:
+    """Estimated peak bytes of a team-capacity run (it holds every trial × month × role).
+
+    Examples
+    --------
+    >>> capacity_run_bytes(24, 4, 2_000_000) // 10**9  # measured: 18.5 GB peak RSS
+    18
+    """
+    return CAPACITY_BYTES_PER_CELL * months * max(n_roles, 1) * iterations + _BASE_BYTES
+
+
+def check_capacity_run(
+    months: int, n_roles: int, iterations: int, *, source: str = "--iterations"
+) -> None:
+    """Refuse a capacity run whose trials × months × roles would not fit the memory budget.
+
+    Examples
+    --------
+    >>> check_capacity_run(24, 4, 10_000)
+    >>> check_capacity_run(24, 4, 2_000_000)  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    InputError: --iterations: this run would need about 17.2 GB of memory ...
+    """
+    need = capacity_run_bytes(months, n_roles, iterations)
+    budget = memory_budget_bytes()
+    if need > budget:
+        most = max(
+            1, (budget - _BASE_BYTES) // (CAPACITY_BYTES_PER_CELL * months * max(n_roles, 1))
+        )
+        raise InputError.single(
+            source,
+            f"this run would need about {_mib(need)} of memory ({iterations:,} trials × "
+            f"{months} months × {n_roles} roles), more than the {_mib(budget)} one run may use; "
+            f"use at most {most:,} trials",
+        )
+
+
+def check_build_vs_buy_run(
+    n_options: int, periods: int, iterations: int, *, source: str = "--iterations"
+) -> None:
+    """Refuse a build-vs-buy run above :data:`MAX_BUILD_VS_BUY_CELLS` (CPU time bound).
+
+    Examples
+    --------
+    >>> check_build_vs_buy_run(4, 6, 100_000)
+    """
+    cells = n_options * periods * iterations
+    if cells > MAX_BUILD_VS_BUY_CELLS:
+        most = max(1, MAX_BUILD_VS_BUY_CELLS // max(n_options * periods, 1))
+        raise InputError.single(
+            source,
+            f"{n_options} options × {periods} periods × {iterations:,} trials is more than "
+            f"{MAX_BUILD_VS_BUY_CELLS:,} cells; use at most {most:,} trials",
+        )
