@@ -403,3 +403,54 @@ def test_hostile_upload_file_name_is_escaped(page: str) -> None:
     _run_upload(at, key, f"{MD_IMAGE}{XSS}{MD_LINK}{suffix}", data)
     assert not at.exception, at.exception
     assert_no_live_markup(at)
+
+
+# --- .ci/audit: fails on a vulnerability, never on an unreachable service -----------------------
+_FAKE_AUDIT = """
+import json, sys
+args = sys.argv[1:]
+out = args[args.index("--output") + 1]
+mode = {mode!r}
+if mode == "network":
+    sys.stderr.write("ConnectionError: Max retries exceeded (Failed to resolve 'pypi.org')\\n")
+    sys.exit(1)
+deps = {{
+    "clean": [{{"name": "numpy", "version": "2.4.0", "vulns": []}}],
+    "vulnerable": [{{"name": "jinja2", "version": "2.0", "vulns": [
+        {{"id": "GHSA-xxxx", "fix_versions": ["3.1.5"]}}]}}],
+    "all_skipped": [{{"name": "numpy", "skip_reason": "Dependency not found on PyPI: numpy"}}],
+}}[mode]
+json.dump({{"dependencies": deps, "fixes": []}}, open(out, "w"))
+sys.exit(1 if mode == "vulnerable" else 0)
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "code", "says"),
+    [
+        ("clean", 0, "no known vulnerabilities in 1 audited"),
+        ("vulnerable", 1, "jinja2 2.0: GHSA-xxxx (fixed in: 3.1.5)"),
+        ("all_skipped", 0, "NOTICE: the vulnerability audit was NOT performed"),
+        ("network", 0, "NOTICE: the vulnerability audit was NOT performed"),
+    ],
+)
+def test_ci_audit_fails_only_on_a_vulnerability(
+    mode: str, code: int, says: str, tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    fake = tmp_path / "fake_pip_audit.py"
+    fake.write_text(_FAKE_AUDIT.format(mode=mode), encoding="utf-8")
+    env = {**os.environ, "TPM_AUDIT_CMD": f"{sys.executable} {fake}", "PYTHON": sys.executable}
+    proc = subprocess.run(
+        ["bash", str(ROOT / ".ci" / "audit")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == code, proc.stdout + proc.stderr
+    assert says in proc.stdout
