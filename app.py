@@ -25,6 +25,9 @@ PAGES = {
         st.Page("app_pages/build_vs_buy.py", title="Build vs buy", icon=":material/balance:"),
         st.Page("app_pages/team_capacity.py", title="Team capacity", icon=":material/groups:"),
     ],
+    "Track": [
+        st.Page("app_pages/scenarios.py", title="Scenarios", icon=":material/bookmarks:"),
+    ],
 }
 
 nav = st.navigation(PAGES)

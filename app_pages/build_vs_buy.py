@@ -5,6 +5,7 @@ import streamlit as st
 from tpm_models.charts import build_vs_buy as charts
 from tpm_models.errors import InputError
 from ui import build_vs_buy as ui
+from ui import library as library_ui
 from ui.common import download_csv, escape_md, show_input_error
 
 st.title("Build vs buy")
@@ -316,7 +317,7 @@ if view.scoring is not None:
 
 st.subheader("All figures")
 st.dataframe(view.summary, hide_index=True, width="stretch")
-d = st.columns(2)
+d = st.columns(3)
 with d[0]:
     st.download_button(
         "Download scenario JSON",
@@ -330,6 +331,22 @@ with d[1]:
     download_csv(
         view.results_csv, "build_vs_buy_results.csv", "Download results CSV", key="bvb_dl_csv"
     )
+with d[2]:
+    library_ui.report_button(
+        "build-vs-buy",
+        scenario_json,
+        iterations=int(iterations),
+        seed=int(seed),
+        key="bvb_dl_report",
+    )
+library_ui.library_panel(
+    "build-vs-buy",
+    scenario_json,
+    iterations=int(iterations),
+    seed=int(seed),
+    on_load=ui.restore_saved,
+    key="bvb_lib",
+)
 st.info(escape_md(ui.EXCEL_NOTE), icon=":material/info:")
 with st.expander("How the numbers are computed"):
     st.markdown(ui.CONVENTIONS)

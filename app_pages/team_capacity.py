@@ -12,6 +12,7 @@ from tpm_models.charts.capacity import (
 from tpm_models.errors import InputError
 from tpm_models.team_capacity.scenario import month_label
 from ui import capacity as cap
+from ui import library as library_ui
 from ui.common import download_csv, escape_md, show_input_error
 
 st.title("Team capacity")
@@ -412,7 +413,7 @@ st.altair_chart(plan_comparison_chart(cmp_monthly, confidence=plan.confidence), 
 
 # --- downloads -----------------------------------------------------------------------------
 st.header("Downloads")
-d1, d2, d3 = st.columns(3)
+d1, d2, d3, d4 = st.columns(4)
 with d1:
     download_csv(out.monthly, "capacity_results.csv", "Results by month (CSV)", key="cap_dl_csv")
 with d2:
@@ -426,3 +427,21 @@ with d2:
     )
 with d3:
     download_csv(funnel, "hiring_funnel.csv", "Hiring funnel (CSV)", key="cap_dl_funnel")
+with d4:
+    library_ui.report_button(
+        "capacity",
+        scenario.model_dump_json(),
+        iterations=int(iterations),
+        seed=int(seed),
+        options={"target_month": out.target_month, "until_month": out.until_month},
+        key="cap_dl_report",
+    )
+library_ui.library_panel(
+    "capacity",
+    scenario.model_dump_json(),
+    iterations=int(iterations),
+    seed=int(seed),
+    options={"target_month": out.target_month, "until_month": out.until_month},
+    on_load=cap.restore_saved,
+    key="cap_lib",
+)

@@ -132,6 +132,11 @@ def replace(scenario: Scenario, source: str) -> None:
     _seed_settings(s)
 
 
+def restore_saved(name: str, scenario_json: str) -> None:
+    """Scenario-library "Load" callback: the saved scenario replaces the tables."""
+    replace(parse_scenario(scenario_json, source=name), f"Saved scenario: {name}")
+
+
 def use_sample() -> None:
     replace(load_scenario(SAMPLE_PATH), SAMPLE_LABEL)
 

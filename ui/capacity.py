@@ -80,6 +80,11 @@ def set_base(sc: CapacityScenario, source: str, *, applied_plan: bool = False) -
     s.upload_error = None
 
 
+def restore_saved(name: str, scenario_json: str) -> None:
+    """Scenario-library "Load" callback: the saved scenario becomes the base scenario."""
+    set_base(CapacityScenario.model_validate_json(scenario_json), f"saved scenario {name}")
+
+
 def handle_upload(data: bytes, name: str, upload_id: str) -> bool:
     """Load an uploaded scenario once per file; True when it replaced the base scenario.
 

@@ -133,7 +133,9 @@ def streamlit_server(name: str = "app") -> Iterator[str]:
     ]
     url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+        # a scenario library of its own, never the user's
+        env = {**os.environ, "TPM_LIBRARY": str(ARTIFACTS / f"library-{name}-{port}.sqlite3")}
+        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
             deadline = time.monotonic() + SERVER_START_TIMEOUT_S
             while not _healthy(url):

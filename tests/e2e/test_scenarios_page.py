@@ -1,27 +1,29 @@
 """The scenario library in a real browser: save a run on the schedule page, change an input,
 save again, and see both runs on the history chart (panel and Scenarios page).
 
-The test server writes to a fresh library file: ``TPM_LIBRARY`` is set when this module is
-collected, before the session's Streamlit server starts (never the user's own library).
+These tests run against a server of their own with a fresh library file, so the runs they save
+never show up on the pages other browser tests look at (nor in the user's own library).
 """
 
 from __future__ import annotations
 
-import atexit
-import os
 import re
-import shutil
-import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Route, expect
 
+from tests.e2e.conftest import streamlit_server
 from tests.e2e.helpers import REPO_ROOT, assert_no_exception, goto_page, shot, wait_for_idle
 
-LIBRARY = Path(tempfile.mkdtemp(prefix="tpm-e2e-library-")) / "library.sqlite3"
-os.environ["TPM_LIBRARY"] = str(LIBRARY)
-atexit.register(shutil.rmtree, LIBRARY.parent, ignore_errors=True)
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    """This module's own server (and so its own scenario library file)."""
+    with streamlit_server("library") as url:
+        yield url
+
 
 NAME = "Weekly forecast <b>"
 SHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
@@ -96,10 +98,7 @@ def test_save_change_save_shows_both_runs_on_the_history_chart(page: Page, app_u
 def test_scenarios_page_shows_the_history(page: Page, app_url: str) -> None:
     goto_page(page, app_url, "/", timeout_ms=90_000)
     nav = page.locator('[data-testid="stSidebarNav"]')
-    link = nav.get_by_role("link", name=re.compile(r"^Scenarios"))
-    if link.count() == 0:
-        pytest.skip("the Scenarios page is not in app.py's navigation yet")
-    link.click()
+    nav.get_by_role("link", name=re.compile(r"^Scenarios")).click()
     page.wait_for_url(re.compile(r"/scenarios/?$"))
     wait_for_idle(page, timeout_ms=60_000)
     main = page.locator('[data-testid="stMain"]')

@@ -167,7 +167,12 @@ def test_results_csv_download(page: Page, app_url: str) -> None:
 
 def test_whatif_removing_a_risk_moves_the_answer(page: Page, app_url: str) -> None:
     _open_via_sidebar(page, app_url)
-    grid = page.locator('[data-testid="stDataFrame"]').last  # the what-if table
+    # the what-if table: the grid inside the form with the "Compare" button (other grids, e.g.
+    # the scenario library's saved runs, may follow it on the page)
+    whatif_form = page.locator('[data-testid="stForm"]').filter(
+        has=page.get_by_role("button", name="Compare with this mitigation")
+    )
+    grid = whatif_form.locator('[data-testid="stDataFrame"]')
     grid.scroll_into_view_if_needed()
     wait_for_idle(page)
     page.wait_for_timeout(1_000)  # let the grid's canvas settle after the scroll
