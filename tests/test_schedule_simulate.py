@@ -627,3 +627,27 @@ def test_row_counts_match_count_nonzero(size: int) -> None:
     mask = np.random.default_rng(size).random((50, size)) < 0.3
     mask[0] = True
     np.testing.assert_array_equal(_count_per_row(mask), np.count_nonzero(mask, axis=1))
+
+
+def test_working_day_histogram_counts_each_finish_day_once() -> None:
+    """A finish at day f belongs to working day ceil(f) (DESIGN §3.2): one bin per day, dated
+    by the calendar, counts adding up to the trials; without a start date, equal-width bins."""
+    dated = _chain(
+        [Estimate(low=2, likely=3, high=5, distribution="triangular")] * 2,
+        start_date=dt.date(2027, 1, 4),
+    )
+    res = simulate_schedule(dated, iterations=4_000, rng=11)
+    h = res.working_day_histogram()
+    assert h["count"].sum() == 4_000
+    assert h["probability"].sum() == pytest.approx(1.0)
+    assert np.all(h["bin_end_days"] - h["bin_start_days"] == 1.0)
+    expected_days = np.unique(np.ceil(res.finish_days - 1e-9))
+    np.testing.assert_array_equal(h["bin_end_days"], expected_days)
+    first = h.iloc[0]
+    assert first["bin_start_date"].date() == dated.calendar.finish_date(
+        dt.date(2027, 1, 4), first["bin_end_days"]
+    )
+    undated = simulate_schedule(
+        _chain([Estimate(low=2, likely=3, high=5)] * 2), iterations=500, rng=1
+    )
+    assert len(undated.working_day_histogram(fallback_bins=25)) == 25

@@ -203,29 +203,6 @@ def _grid_table(header: Sequence[str], rows: Sequence[tuple[str, list[str]]]) ->
     return f'<table class="figures"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _finish_histogram_frame(result: ScheduleResult, max_days: int = 160) -> pd.DataFrame:
-    """Share of trials finishing on each working day when dates are known and the spread is
-    small (the chart the schedule page draws), else the engine's equal-width bins."""
-    import numpy as np
-
-    start = result.inputs.start_date
-    day = np.maximum(np.ceil(np.asarray(result.finish_days) - 1e-9), 1).astype(np.int64)
-    values, counts = np.unique(day, return_counts=True)
-    if start is None or len(values) > max_days:
-        return result.histogram(bins=40)
-    dates = pd.to_datetime(result.inputs.calendar.finish_dates(start, values.astype(np.float64)))
-    return pd.DataFrame(
-        {
-            "bin_start_days": values - 1.0,
-            "bin_end_days": values.astype(np.float64),
-            "count": counts,
-            "probability": counts / counts.sum(),
-            "bin_start_date": dates,
-            "bin_end_date": dates + pd.Timedelta(days=1),
-        }
-    )
-
-
 def _notes(items: Iterable[str]) -> str:
     return '<ul class="notes">' + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
 
@@ -421,7 +398,7 @@ def schedule_report(
     figs = [
         _figure(
             charts.finish_histogram(
-                _finish_histogram_frame(result),
+                result.working_day_histogram(),
                 markers=markers,
                 subtitle=f"Share of {result.iterations:,} trials finishing on each working day"
                 if start is not None

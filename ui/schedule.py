@@ -522,30 +522,6 @@ def _date_or_none(value: object) -> dt.date | None:
     return None
 
 
-def finish_histogram_frame(result: Any, max_dates: int = 160) -> pd.DataFrame:
-    """Share of trials finishing on each working day (dates known and the spread small), else
-    the engine's binned histogram. At most a few hundred rows either way."""
-    inputs: ScheduleInputs = result.inputs
-    finish = np.asarray(result.finish_days, dtype=np.float64)
-    day = np.maximum(np.ceil(finish - 1e-9), 1).astype(np.int64)
-    values, counts = np.unique(day, return_counts=True)
-    if inputs.start_date is not None and len(values) <= max_dates:
-        dates = inputs.calendar.finish_dates(inputs.start_date, values.astype(np.float64))
-        start = pd.to_datetime(dates)
-        return pd.DataFrame(
-            {
-                "bin_start_days": values - 1.0,
-                "bin_end_days": values.astype(np.float64),
-                "count": counts,
-                "probability": counts / counts.sum(),
-                "bin_start_date": start,
-                "bin_end_date": start + pd.Timedelta(days=1),
-            }
-        )
-    hist: pd.DataFrame = result.histogram(bins=60)
-    return hist
-
-
 def _task_frame(result: Any) -> pd.DataFrame:
     tasks: pd.DataFrame = result.task_table().copy()
     inputs: ScheduleInputs = result.inputs
@@ -639,7 +615,7 @@ def build_view(result: Any, deadline: dt.date | None) -> ScheduleView:
         deadline_probability=dl_prob,
         plan_probability=plan_prob,
         buffer_days={q: float(result.buffer_days(q)) for q in (80, 90)},
-        histogram=finish_histogram_frame(result),
+        histogram=result.working_day_histogram(),
         s_curve=result.s_curve(),
         tasks=_task_frame(result),
         risks=result.risk_table(),

@@ -71,7 +71,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _month_flag(flag: str, value: str | None, sc: CapacityScenario) -> str | None:
+def month_flag(flag: str, value: str | None, sc: CapacityScenario) -> str | None:
     if value is None:
         return None
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
@@ -94,19 +94,26 @@ def _rows(df: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def run(args: argparse.Namespace) -> int:
-    iterations = check_iterations(args.iterations)
-    sc = load_scenario(args.scenario)
-    target = _month_flag("--target-month", args.target_month, sc)
-    until = _month_flag("--until-month", args.until_month, sc)
-    if args.confidence is not None and not 0 < args.confidence < 1:
-        raise InputError.single("--confidence", f"must be between 0 and 1, got {args.confidence}")
-    if args.max_hires is not None and not 0 <= args.max_hires <= 100:
-        raise InputError.single("--max-hires", f"must be between 0 and 100, got {args.max_hires}")
+def window(args: argparse.Namespace, sc: CapacityScenario) -> tuple[str, str]:
+    """The months demand must be met in: ``--target-month``/``--until-month``, else the
+    scenario's solver settings, else the whole horizon (shared with ``tpm report capacity``)."""
+    target = month_flag("--target-month", args.target_month, sc)
+    until = month_flag("--until-month", args.until_month, sc)
     target = target or sc.solver.target_month or sc.start_month
     until = until or sc.solver.until_month or sc.end_month
     if sc.index(until) < sc.index(target):
         raise InputError.single("--until-month", f"{until} is before the target month {target}")
+    return target, until
+
+
+def run(args: argparse.Namespace) -> int:
+    iterations = check_iterations(args.iterations)
+    sc = load_scenario(args.scenario)
+    if args.confidence is not None and not 0 < args.confidence < 1:
+        raise InputError.single("--confidence", f"must be between 0 and 1, got {args.confidence}")
+    if args.max_hires is not None and not 0 <= args.max_hires <= 100:
+        raise InputError.single("--max-hires", f"must be between 0 and 100, got {args.max_hires}")
+    target, until = window(args, sc)
 
     res = simulate_capacity(sc, iterations=iterations, rng=args.seed)
     monthly = res.monthly()

@@ -18,7 +18,7 @@ from tpm_models.commands import build_vs_buy as bvb_cmd
 from tpm_models.commands import capacity as capacity_cmd
 from tpm_models.commands import forecast as forecast_cmd
 from tpm_models.commands import schedule as schedule_cmd
-from tpm_models.commands._common import check_iterations, iso_date, print_json
+from tpm_models.commands._common import check_iterations, print_json
 from tpm_models.errors import InputError
 
 NAME = "report"
@@ -49,31 +49,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _schedule(args: argparse.Namespace) -> tuple[str, dict[str, Any], str]:
-    """Adapter: ``commands.schedule.run`` loads its inputs inline, so the same steps here."""
-    from tpm_models.schedule_risk import load_schedule, simulate_schedule
+    from tpm_models.schedule_risk import simulate_schedule
     from tpm_models.schedule_risk.readers import schedule_to_json
 
-    start = iso_date("--start", args.start)
-    deadline = iso_date("--deadline", args.deadline)
-    names = {"tasks": args.tasks}
-    for key in ("risks", "correlations", "holidays"):
-        if getattr(args, key) is not None:
-            names[key] = getattr(args, key)
-    inputs = load_schedule(
-        args.tasks,
-        risks=args.risks,
-        correlations=args.correlations,
-        holidays=args.holidays,
-        start_date=start,
-        names=names,
-    )
-    if deadline is not None and inputs.start_date is None:
-        raise InputError.single(
-            "--deadline", "a deadline date needs a project start; add --start YYYY-MM-DD"
-        )
-    result = simulate_schedule(
-        inputs, iterations=check_iterations(args.iterations), rng=args.seed, method=args.method
-    )
+    inputs, deadline, iterations, _notes = schedule_cmd.build_inputs(args)
+    result = simulate_schedule(inputs, iterations=iterations, rng=args.seed, method=args.method)
     html = report.schedule_report(result, title=args.title, deadline=deadline)
     return html, report.schedule_figures(result, deadline), schedule_to_json(inputs)
 
@@ -104,12 +84,7 @@ def _capacity(args: argparse.Namespace) -> tuple[str, dict[str, Any], str]:
 
     iterations = check_iterations(args.iterations)
     sc = load_scenario(args.scenario)
-    target = capacity_cmd._month_flag("--target-month", args.target_month, sc)
-    until = capacity_cmd._month_flag("--until-month", args.until_month, sc)
-    target = target or sc.solver.target_month or sc.start_month
-    until = until or sc.solver.until_month or sc.end_month
-    if sc.index(until) < sc.index(target):
-        raise InputError.single("--until-month", f"{until} is before the target month {target}")
+    target, until = capacity_cmd.window(args, sc)
     result = simulate_capacity(sc, iterations=iterations, rng=args.seed)
     html = report.capacity_report(
         result, title=args.title, seed=args.seed, target_month=target, until_month=until

@@ -10,6 +10,7 @@ from typing import Any
 from tpm_models.commands._common import add_run_arguments, check_iterations, iso_date, print_json
 from tpm_models.errors import InputError
 from tpm_models.limits import MAX_TRIALS, check_schedule_run
+from tpm_models.schedule_risk.network import ScheduleInputs
 from tpm_models.schedule_risk.readers import load_schedule
 from tpm_models.schedule_risk.results import ScheduleResult
 from tpm_models.schedule_risk.simulate import simulate_schedule
@@ -144,7 +145,15 @@ def _print_human(result: ScheduleResult, deadline: dt.date | None) -> None:
             )
 
 
-def run(args: argparse.Namespace) -> int:
+def build_inputs(
+    args: argparse.Namespace,
+) -> tuple[ScheduleInputs, dt.date | None, int, list[str]]:
+    """Read and check everything a schedule run needs from the parsed arguments.
+
+    Returns ``(inputs, deadline, iterations, notes)``; ``notes`` lists what the MS Project
+    importer skipped, assumed or approximated. Shared by ``tpm schedule`` and
+    ``tpm report schedule``. Raises ``InputError`` for any bad file or flag.
+    """
     iterations = check_iterations(args.iterations, MAX_TRIALS)
     start = iso_date("--start", args.start)
     deadline = iso_date("--deadline", args.deadline)
@@ -152,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
     for key in ("risks", "correlations", "holidays"):
         if getattr(args, key) is not None:
             names[key] = getattr(args, key)
-    notes: list[str] = []  # what the MS Project importer skipped, assumed or approximated
+    notes: list[str] = []
     inputs = load_schedule(
         args.tasks,
         risks=args.risks,
@@ -170,6 +179,11 @@ def run(args: argparse.Namespace) -> int:
     check_schedule_run(
         len(inputs.tasks), iterations, n_risks=len(inputs.risks), n_correlated=len(correlated)
     )
+    return inputs, deadline, iterations, notes
+
+
+def run(args: argparse.Namespace) -> int:
+    inputs, deadline, iterations, notes = build_inputs(args)
     result = simulate_schedule(inputs, iterations=iterations, rng=args.seed, method=args.method)
     if args.json:
         payload = build_payload(result, deadline)
