@@ -324,6 +324,7 @@ def read_jira_csv(source: Source, *, name: str | None = None) -> JiraIssues:
         "resolved": [],
     }
     unresolved = 0
+    first_row: dict[str, int] = {}
 
     def cell(rec: list[str], field: str) -> str:
         i = positions.get(field)
@@ -346,6 +347,16 @@ def read_jira_csv(source: Source, *, name: str | None = None) -> JiraIssues:
         key = cell(rec, "key")
         if not key:
             problems.add("is empty; every issue needs a key", row=r, column="Issue key")
+        elif key in first_row:
+            # an overlap of two export pages would count the issue twice
+            problems.add(
+                f"issue {key} is listed again (first on row {first_row[key]}); export each "
+                "issue once",
+                row=r,
+                column="Issue key",
+            )
+        else:
+            first_row[key] = r
         if not cell(rec, "resolved"):
             unresolved += 1
         out["row"].append(r)
