@@ -86,6 +86,15 @@ def task_cases() -> Iterator[tuple[str, str | bytes]]:
     yield "negative_durations.csv", _tasks("A,Design,-5,-3,-1,pert,")
     yield "negative_low.csv", _tasks("A,Design,-1,3,5,pert,")
     yield "zero_width_pert_above_zero.csv", _tasks("A,Design,0,0,-0.5,pert,")
+    yield "zero_lognormal.csv", _tasks("A,Milestone,0,0,0,lognormal,")
+    yield "zero_low_lognormal.csv", _tasks("A,Design,0,1,2,lognormal,")
+    yield (
+        "many_columns.csv",
+        _tasks(
+            "A,x,1,2,oops,pert," + ",".join("c" for _ in range(3000)),
+            header=TASKS_HEADER + "," + ",".join(f"extra{i}" for i in range(3000)),
+        ),
+    )
     yield "low_gt_high.csv", _tasks("A,Design,9,3,5,pert,")
     yield "likely_gt_high.csv", _tasks("A,Design,2,8,5,pert,")
     yield "low_gt_likely.csv", _tasks("A,Design,4,3,5,triangular,")
@@ -295,6 +304,9 @@ def jira_cases() -> Iterator[tuple[str, str | bytes]]:
     yield "utf16.csv", j(ok).encode("utf-16")
     yield "binary_junk.csv", random.Random(8).randbytes(5000)
     yield "truncated_quote.csv", j(ok, 'HAL-2,"Story,Done,01/Nov/26 9:00 AM,03/Nov/26 5:00 PM')
+    yield "duplicate_keys.csv", j(ok, ok)
+    yield "empty_key.csv", j(ok, ",Story,Done,01/Nov/26 9:00 AM,03/Nov/26 5:00 PM")
+    yield "excel_workbook.csv", b"PK\x03\x04" + random.Random(11).randbytes(300)
     yield "mixed_date_formats.csv", j(ok, "HAL-2,Story,Done,2026-13-01,2026-13-05")
 
 
@@ -474,8 +486,23 @@ def csv_to_xlsx(text: str) -> bytes:
     assert ws is not None
     for row in csv.reader(io.StringIO(text)):
         ws.append(row)
+    return _deterministic_xlsx(wb)
+
+
+def _deterministic_xlsx(wb: Any) -> bytes:
+    """The workbook's bytes with fixed timestamps (openpyxl stamps "now" on every save)."""
+    import re
+    import zipfile
+
+    raw = io.BytesIO()
+    wb.save(raw)
     out = io.BytesIO()
-    wb.save(out)
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2027-01-04T00:00:00Z", data)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(2027, 1, 4, 0, 0, 0)), data)
     return out.getvalue()
 
 
@@ -483,10 +510,7 @@ def xlsx_extra_cases() -> Iterator[tuple[str, str, bytes]]:
     """(kind, file name, bytes) of Excel-only trouble: corrupt zips, empty sheets."""
     import openpyxl
 
-    wb = openpyxl.Workbook()
-    out = io.BytesIO()
-    wb.save(out)
-    empty = out.getvalue()
+    empty = _deterministic_xlsx(openpyxl.Workbook())
     yield "tasks", "empty_sheet.xlsx", empty
     yield "tasks", "truncated_zip.xlsx", csv_to_xlsx(_tasks("A,x,1,2,3,pert,"))[:700]
     yield "risks", "empty_sheet.xlsx", empty
