@@ -454,3 +454,54 @@ def test_ci_audit_fails_only_on_a_vulnerability(
     )
     assert proc.returncode == code, proc.stdout + proc.stderr
     assert says in proc.stdout
+
+
+# --- HTML reports (`tpm report`): user names are escaped, nothing injected --------------------
+class _Tags:
+    """The <img src> and <a href> values of an HTML document."""
+
+    def __init__(self, html: str) -> None:
+        from html.parser import HTMLParser
+
+        self.imgs: list[str] = []
+        self.links: list[str] = []
+        outer = self
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+                values = dict(attrs)
+                if tag == "img":
+                    outer.imgs.append(values.get("src") or "")
+                if tag == "a":
+                    outer.links.append(values.get("href") or "")
+
+        Parser().feed(html)
+
+
+@pytest.mark.parametrize("tool", ["schedule", "build-vs-buy", "capacity"])
+def test_html_reports_escape_hostile_names(
+    tool: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tpm_models.cli import main
+
+    files = {
+        "schedule": [("tasks.csv", _hostile_tasks_csv()), ("risks.csv", _hostile_risks_csv())],
+        "build-vs-buy": [("scenario.json", _hostile_bvb())],
+        "capacity": [("team.json", _hostile_capacity())],
+    }[tool]
+    paths = []
+    for name, data in files:
+        (tmp_path / name).write_bytes(data)
+        paths.append(str(tmp_path / name))
+    argv = ["report", tool, paths[0]]
+    if tool == "schedule":
+        argv += ["--risks", paths[1]]
+    out = tmp_path / "report.html"
+    assert main([*argv, "--iterations", "500", "--seed", "1", "--out", str(out)]) == 0
+    capsys.readouterr()
+    html = out.read_text(encoding="utf-8")
+    tags = _Tags(html)
+    assert [s for s in tags.imgs if s == "x" or "evil" in s] == []
+    assert [h for h in tags.links if h.lower().startswith("javascript:") or "evil" in h] == []
+    assert XSS not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html  # shown, as text
