@@ -505,3 +505,23 @@ def test_html_reports_escape_hostile_names(
     assert [h for h in tags.links if h.lower().startswith("javascript:") or "evil" in h] == []
     assert XSS not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html  # shown, as text
+
+
+# --- the shared scenario library: hostile scenario names stay text ---------------------------
+def test_scenarios_page_escapes_saved_scenario_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tpm_models.library import ENV_VAR, Library
+    from tpm_models.schedule_risk.readers import load_schedule, schedule_to_json
+
+    path = tmp_path / "library.sqlite3"
+    monkeypatch.setenv(ENV_VAR, str(path))
+    inputs = load_schedule(SAMPLES / "schedule" / "tasks.csv", start_date="2027-01-04")
+    lib = Library(path)
+    for name in (XSS, MD_IMAGE, MD_LINK):
+        lib.save_scenario("schedule", name, schedule_to_json(inputs))
+    at = AppTest.from_file(str(PAGES_DIR / "scenarios.py"), default_timeout=90)
+    at.run()
+    assert not at.exception, at.exception
+    assert any("evil" in t or "javascript" in t for t in _markdown_texts(at))  # shown, escaped
+    assert_no_live_markup(at)
