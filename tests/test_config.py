@@ -55,3 +55,10 @@ def test_every_option_is_known_to_this_streamlit(config: dict[str, Any]) -> None
     known = set(json.loads(out.stdout.strip().splitlines()[-1]))
     used = {f"{section}.{key}" for section, values in config.items() for key in values}
     assert used - known == set()
+
+
+def test_no_rerun_on_save_and_no_error_links(config: dict[str, Any]) -> None:
+    """A shared server must not re-run on file edits or send viewers to external help links."""
+    assert config["server"]["runOnSave"] is False
+    assert config["client"]["showErrorLinks"] is False
+    assert config["server"]["maxMessageSize"] <= 200
