@@ -204,6 +204,7 @@ current = ui.tables_from_widgets(
 )
 try:
     scenario = ui.build_scenario(current)
+    ui.check_run(scenario, int(iterations))
 except InputError as err:
     show_input_error(err, title="Fix these inputs to see results; your edits are kept")
     st.stop()

@@ -43,7 +43,7 @@ if s.get("load_error") is not None:
         s["load_error"], title="That file could not be loaded — your current tables are unchanged"
     )
 elif s.get("message"):
-    st.success(s["message"], icon=":material/check_circle:")
+    st.success(escape_md(s["message"]), icon=":material/check_circle:")
 for note in data.notes:
     st.info(escape_md(note), icon=":material/info:")
 

@@ -280,6 +280,7 @@ params = {
 }
 try:
     scenario = cap.build_scenario(base, roster, hires, demand, params)
+    cap.check_run(scenario, int(iterations))
 except InputError as err:
     show_input_error(
         err, title="Fix these inputs to run (your edits are kept; row 1 = a table's first row)"
@@ -332,7 +333,12 @@ with answer:
 st.header("Capacity by role")
 roles = list(scenario.role_names)
 role_choice = st.segmented_control(
-    "Role", roles, default=roles[0], key=f"cap_role_{v}", label_visibility="collapsed"
+    "Role",
+    roles,
+    default=roles[0],
+    key=f"cap_role_{v}",
+    label_visibility="collapsed",
+    format_func=escape_md,  # options render as markdown; role names are user text
 )
 st.altair_chart(capacity_fan_chart(out.monthly, role_choice or roles[0]), width="stretch")
 st.altair_chart(headcount_chart(out.monthly), width="stretch")

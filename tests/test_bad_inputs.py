@@ -183,6 +183,8 @@ PAGE_CASES: dict[str, list[str]] = {
         "throughput/binary_junk.csv",
     ],
     "build_vs_buy": [
+        "bvb/deeply_nested_arrays.json",
+        "bvb/latin1.json",
         "bvb/schema_version_99.json",
         "bvb/truncated.json",
         "bvb/top_level_array.json",
@@ -197,18 +199,8 @@ PAGE_CASES: dict[str, list[str]] = {
         "capacity/truncated.json",
     ],
 }
-#: Confirmed bugs in pages owned by other helpers, reported to the lead (strict: fixed -> XPASS).
-PAGE_XFAIL = {
-    ("build_vs_buy", "bvb/deeply_nested_arrays.json"): "reported: parse_scenario(bytes) lets "
-    "RecursionError escape on the build-vs-buy upload path",
-    ("build_vs_buy", "bvb/latin1.json"): "reported: parse_scenario(bytes) lets "
-    "UnicodeDecodeError escape on the build-vs-buy upload path",
-}
 PAGE_PARAMS = [
     pytest.param(page, rel, id=f"{page}-{rel}") for page, rels in PAGE_CASES.items() for rel in rels
-] + [
-    pytest.param(page, rel, id=f"{page}-{rel}", marks=pytest.mark.xfail(strict=True, reason=why))
-    for (page, rel), why in PAGE_XFAIL.items()
 ]
 
 
@@ -277,11 +269,6 @@ def test_schedule_page_refuses_a_200k_row_upload(tmp_path: Path, page_apps: dict
     assert at.metric
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported: tpm_models/cli.py does not handle BrokenPipeError, so `tpm schedule ... | "
-    "head -1` prints a traceback",
-)
 def test_closed_stdout_gives_no_traceback() -> None:
     """``tpm schedule … | head -1``: the reader goes away before the report is written."""
     proc = subprocess.Popen(

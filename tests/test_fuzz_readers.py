@@ -282,12 +282,7 @@ def test_sample_scenarios_still_load() -> None:
         assert not isinstance(outcome(BYTE_READERS[name], path.read_bytes()), InputError)
 
 
-# --- confirmed bugs, reported to the lead (build-vs-buy module is another helper's) ------------
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported to lead: build_vs_buy.scenario.parse_scenario(bytes) (the page's upload "
-    "path) lets UnicodeDecodeError/RecursionError escape for non-UTF-8 or deeply nested JSON",
-)
+# --- the build-vs-buy page's upload path: any bytes give a scenario or an InputError ---------
 @pytest.mark.parametrize(
     "data", [b'{"name": "caf\xe9"}', b"[" * 5000 + b"]" * 5000], ids=["latin1", "deep"]
 )

@@ -204,17 +204,11 @@ def test_oversized_json_scenario_is_refused_by_size(
         assert "larger than 50 MB" in err
 
 
-# --- reported to the lead: the capacity and build-vs-buy commands do not call their checks yet ---
+# --- capacity and build-vs-buy runs over their caps are refused before the engine starts ---
 def _engine_must_not_run(*args: object, **kwargs: object) -> None:
     raise AssertionError("the engine ran although the run was over the limit")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported: tpm capacity / ui.capacity.run do not call limits.check_capacity_run; "
-    "the sample at 2,000,000 trials peaked at 18.5 GB RSS, a 120-month x 50-role scenario at "
-    "the page's 20,000 trials needs ~10 GB",
-)
 def test_capacity_over_the_memory_budget_is_refused_up_front(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -226,11 +220,6 @@ def test_capacity_over_the_memory_budget_is_refused_up_front(
     assert "would need about" in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported: tpm build-vs-buy does not call limits.check_build_vs_buy_run; 4 options x "
-    "1,201 months x 1,000,000 trials ran 69 s (2.4 GB RSS)",
-)
 def test_build_vs_buy_over_the_cells_cap_is_refused_up_front(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

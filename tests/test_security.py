@@ -323,11 +323,6 @@ def capacity_app(media: list[Any]) -> AppTest:
     return at
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported: app_pages/team_capacity.py shows role names as st.segmented_control "
-    "options, which Streamlit renders as markdown (needs format_func=escape_md)",
-)
 def test_capacity_page_escapes_role_names(capacity_app: AppTest) -> None:
     assert_no_live_markup(capacity_app)
 
@@ -375,25 +370,8 @@ def _uploads() -> dict[str, tuple[str | None, bytes, str]]:
     }
 
 
-#: Confirmed, reported to the lead (strict: a fix turns these into failures to remove).
-FILE_NAME_XFAIL = {
-    "schedule_risk": "reported: ui/schedule.py puts the uploaded file name unescaped into the "
-    "'Loaded NAME.' st.success message (a file named ![](http://evil.example/x.png).csv loads "
-    "an external image)",
-}
-
-
 @pytest.mark.parametrize(
-    "page",
-    [
-        pytest.param(
-            p,
-            marks=[pytest.mark.xfail(strict=True, reason=FILE_NAME_XFAIL[p])]
-            if p in FILE_NAME_XFAIL
-            else [],
-        )
-        for p in ("schedule_risk", "delivery_forecast", "build_vs_buy", "team_capacity")
-    ],
+    "page", ["schedule_risk", "delivery_forecast", "build_vs_buy", "team_capacity"]
 )
 def test_hostile_upload_file_name_is_escaped(page: str) -> None:
     """A file's *name* is user text too: uploaded as ``![](http://evil…)<img…>.csv``."""

@@ -28,6 +28,17 @@ def test_escape_md_leaves_no_live_markdown(text: str) -> None:
                 assert escaped[i - 1] == "\\", (text, escaped)
 
 
+@pytest.mark.parametrize(
+    "text", ["see http://evil.example/x.png", "www.evil.example", "mail a@evil.example"]
+)
+def test_escape_md_breaks_autolinks(text: str) -> None:
+    """GFM autolinks ignore backslash escapes; a zero-width space breaks the trigger."""
+    escaped = escape_md(text)
+    for trigger in ("://", "www\\.", "a@"):
+        assert trigger not in escaped, escaped
+    assert escaped.replace("\u200b", "").replace("\\", "") == text
+
+
 def test_escape_md_keeps_plain_text_and_accepts_any_object() -> None:
     assert escape_md("Design review") == "Design review"
     assert escape_md(3.5) == "3\\.5"
@@ -54,7 +65,7 @@ def test_show_input_error_lists_every_problem_escaped() -> None:
     body = at.error[0].value
     assert "(2)" in body
     assert "tasks\\.csv:3:low" in body
-    assert "\\[evil\\]\\(http://x\\)" in body
+    assert "\\[evil\\]\\(http:\u200b//x\\)" in body  # no live link, no autolink
 
 
 def _download_app() -> None:

@@ -33,8 +33,12 @@ re-measures it.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from tpm_models.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from tpm_models.schedule_risk.network import ScheduleInputs
 
 __all__ = [
     "MAX_BUILD_VS_BUY_CELLS",
@@ -264,3 +268,17 @@ def check_build_vs_buy_run(
             f"{n_options} options × {periods} periods × {iterations:,} trials is more than "
             f"{MAX_BUILD_VS_BUY_CELLS:,} cells; use at most {most:,} trials",
         )
+
+
+def check_schedule_inputs(
+    inputs: ScheduleInputs, iterations: int, *, source: str = "--iterations"
+) -> None:
+    """:func:`check_schedule_run` for a whole network (tasks, risks and correlated tasks)."""
+    correlated = {t for c in inputs.correlations for t in (c.task_a, c.task_b)}
+    check_schedule_run(
+        len(inputs.tasks),
+        iterations,
+        n_risks=len(inputs.risks),
+        n_correlated=len(correlated),
+        source=source,
+    )

@@ -43,6 +43,7 @@ from tpm_models.build_vs_buy.tables import (
     scenario_to_tables,
 )
 from tpm_models.errors import InputError
+from tpm_models.limits import check_build_vs_buy_run
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_PATH = ROOT / "sample_data" / "build_vs_buy" / "observability_platform.json"
@@ -192,6 +193,11 @@ def tables_from_widgets(
 
 def build_scenario(tables: ScenarioTables) -> Scenario:
     return scenario_from_tables(tables)
+
+
+def check_run(scenario: Scenario, iterations: int) -> None:
+    """Refuse (InputError) a run over the work cap (options × periods × trials) up front."""
+    check_build_vs_buy_run(len(scenario.options), scenario.horizon + 1, iterations, source="Trials")
 
 
 # --------------------------------------------------------------------------------------------

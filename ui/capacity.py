@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from tpm_models.errors import InputError, Problem
 from tpm_models.io import problems_from_validation_error, to_csv_bytes
+from tpm_models.limits import check_capacity_run
 from tpm_models.team_capacity import (
     TOTAL,
     CapacityScenario,
@@ -240,6 +241,11 @@ def _run(scenario_json: str, iterations: int, seed: int) -> RunOutput:
         target_month=target,
         until_month=until,
     )
+
+
+def check_run(sc: CapacityScenario, iterations: int) -> None:
+    """Refuse (InputError) a run too big for the server's memory budget, before it starts."""
+    check_capacity_run(sc.months, len(sc.role_names), iterations, source="Trials")
 
 
 def run(sc: CapacityScenario, iterations: int, seed: int) -> RunOutput:

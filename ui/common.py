@@ -11,11 +11,14 @@ from tpm_models.errors import InputError
 from tpm_models.io import to_csv_bytes
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+# GitHub-flavoured autolinks (``http://…``, ``www.…``, ``a@b.c``) ignore backslash escapes; a
+# zero-width space at the trigger breaks them (checked in chromium: no link is made)
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?=@)|(?<=www)(?=\\\.)")
 
 
 def escape_md(text: object) -> str:
     """Escape user text for ``st.markdown`` so it can never become a link, image or HTML."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    return _AUTOLINK.sub("\u200b", _MD_SPECIAL.sub(r"\\\1", str(text)))
 
 
 def show_input_error(err: InputError, *, title: str = "The input has problems") -> None:

@@ -40,6 +40,7 @@ from tpm_models.errors import InputError, Problem
 from tpm_models.estimates import SamplingMethod
 from tpm_models.io import to_csv_bytes, to_excel_bytes
 from tpm_models.io.tables import parse_date
+from tpm_models.limits import check_schedule_inputs
 from tpm_models.schedule_risk import readers
 from tpm_models.schedule_risk.network import Risk, ScheduleInputs
 
@@ -471,7 +472,7 @@ def inputs_from_tables(
     from tpm_models.calendar import WorkCalendar
 
     try:
-        return readers.schedule_from_frames(
+        inputs = readers.schedule_from_frames(
             tables["tasks"],
             tables.get("risks"),
             tables.get("correlations"),
@@ -480,6 +481,9 @@ def inputs_from_tables(
         )
     except InputError as err:
         raise relocate_rows(err, tables) from None
+    # the same caps and memory budget as `tpm schedule`, before anything runs
+    check_schedule_inputs(inputs, settings.iterations, source="Trials")
+    return inputs
 
 
 # --- running -----------------------------------------------------------------------------------

@@ -23,7 +23,6 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlparse
 
-import pytest
 from playwright.sync_api import Page
 
 from tests.e2e.helpers import REPO_ROOT, assert_no_exception, goto_page, shot, wait_for_idle
@@ -159,13 +158,6 @@ def test_hostile_names_never_become_images_or_script_links_in_the_dom(
     assert found["scripts"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported: ui.common.escape_md leaves GFM autolink literals (http://, www., e-mail) "
-    "live: backslash escapes do not stop them, so a name with http://evil.example/x.png renders "
-    "as <a href='http://evil%5C.example/...'>; a zero-width space after ':' before '//', before "
-    "'@' and after 'www' breaks them (checked in chromium)",
-)
 def test_hostile_names_never_become_links_in_the_dom(
     page: Page, app_url: str, tmp_path: Path
 ) -> None:

@@ -46,7 +46,11 @@ from pydantic import (
 
 from tpm_models.errors import InputError, Problem
 from tpm_models.estimates import Estimate
-from tpm_models.io.json_models import load_json_model, problems_from_validation_error
+from tpm_models.io.json_models import (
+    load_json_model,
+    parse_json_object,
+    problems_from_validation_error,
+)
 from tpm_models.io.tables import Source
 
 __all__ = [
@@ -340,14 +344,7 @@ def parse_scenario(payload: Mapping[str, Any] | str | bytes, source: str = "scen
         With one problem per bad value, ``column`` = the JSON path.
     """
     if isinstance(payload, str | bytes):
-        try:
-            payload = json.loads(payload)
-        except json.JSONDecodeError as exc:
-            raise InputError.single(
-                source, f"not valid JSON: {exc.msg} (line {exc.lineno})", row=exc.lineno
-            ) from None
-        if not isinstance(payload, Mapping):
-            raise InputError.single(source, "the JSON must be an object ({...}) at the top level")
+        payload = parse_json_object(payload, source)
     try:
         s = Scenario.model_validate(payload, context={"defer_checks": True})
     except ValidationError as exc:

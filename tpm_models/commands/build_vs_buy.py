@@ -9,6 +9,7 @@ from typing import Any
 
 from tpm_models.build_vs_buy import (
     BuildVsBuyResult,
+    Scenario,
     break_even,
     break_even_variables,
     load_scenario,
@@ -16,6 +17,7 @@ from tpm_models.build_vs_buy import (
 )
 from tpm_models.commands._common import add_run_arguments, check_iterations, print_json
 from tpm_models.errors import InputError
+from tpm_models.limits import check_build_vs_buy_run
 
 NAME = "build-vs-buy"
 HELP = "build vs buy: NPV, TCO, ROI and payback per option, who wins how often, what flips it"
@@ -102,9 +104,17 @@ def _text(result: BuildVsBuyResult, extra: list[str]) -> str:
     return "\n".join(lines)
 
 
-def run(args: argparse.Namespace) -> int:
+def load_checked(args: argparse.Namespace) -> tuple[Scenario, int]:
+    """The scenario and trial count of a run, refused up front when options × periods × trials
+    is over the work cap (shared with ``tpm report build-vs-buy``)."""
     iterations = check_iterations(args.iterations)
     scenario = load_scenario(args.scenario)
+    check_build_vs_buy_run(len(scenario.options), scenario.horizon + 1, iterations)
+    return scenario, iterations
+
+
+def run(args: argparse.Namespace) -> int:
+    scenario, iterations = load_checked(args)
     result = simulate(scenario, iterations=iterations, rng=args.seed, method=args.method)
     payload: dict[str, Any] = result.to_json_dict()
     payload["seed"] = args.seed

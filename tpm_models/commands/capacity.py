@@ -17,6 +17,7 @@ import pandas as pd
 
 from tpm_models.commands._common import add_run_arguments, check_iterations, print_json
 from tpm_models.errors import InputError
+from tpm_models.limits import check_capacity_run
 from tpm_models.team_capacity import (
     TOTAL,
     CapacityScenario,
@@ -106,9 +107,17 @@ def window(args: argparse.Namespace, sc: CapacityScenario) -> tuple[str, str]:
     return target, until
 
 
-def run(args: argparse.Namespace) -> int:
+def load_checked(args: argparse.Namespace) -> tuple[CapacityScenario, int]:
+    """The scenario and trial count of a run, refused up front when trials × months × roles
+    would not fit the memory budget (shared with ``tpm report capacity``)."""
     iterations = check_iterations(args.iterations)
     sc = load_scenario(args.scenario)
+    check_capacity_run(sc.months, len(sc.role_names), iterations)
+    return sc, iterations
+
+
+def run(args: argparse.Namespace) -> int:
+    sc, iterations = load_checked(args)
     if args.confidence is not None and not 0 < args.confidence < 1:
         raise InputError.single("--confidence", f"must be between 0 and 1, got {args.confidence}")
     if args.max_hires is not None and not 0 <= args.max_hires <= 100:

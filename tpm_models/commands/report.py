@@ -70,20 +70,18 @@ def _forecast(args: argparse.Namespace) -> tuple[str, dict[str, Any], str]:
 
 
 def _build_vs_buy(args: argparse.Namespace) -> tuple[str, dict[str, Any], str]:
-    from tpm_models.build_vs_buy import load_scenario, simulate
+    from tpm_models.build_vs_buy import simulate
 
-    iterations = check_iterations(args.iterations)
-    scenario = load_scenario(args.scenario)
+    scenario, iterations = bvb_cmd.load_checked(args)
     result = simulate(scenario, iterations=iterations, rng=args.seed, method=args.method)
     html = report.build_vs_buy_report(result, title=args.title, seed=args.seed, method=args.method)
     return html, report.build_vs_buy_figures(result), scenario.to_json()
 
 
 def _capacity(args: argparse.Namespace) -> tuple[str, dict[str, Any], str]:
-    from tpm_models.team_capacity import load_scenario, simulate_capacity
+    from tpm_models.team_capacity import simulate_capacity
 
-    iterations = check_iterations(args.iterations)
-    sc = load_scenario(args.scenario)
+    sc, iterations = capacity_cmd.load_checked(args)
     target, until = capacity_cmd.window(args, sc)
     result = simulate_capacity(sc, iterations=iterations, rng=args.seed)
     html = report.capacity_report(

@@ -9,7 +9,7 @@ from typing import Any
 
 from tpm_models.commands._common import add_run_arguments, check_iterations, iso_date, print_json
 from tpm_models.errors import InputError
-from tpm_models.limits import MAX_TRIALS, check_schedule_run
+from tpm_models.limits import MAX_TRIALS, check_schedule_inputs
 from tpm_models.schedule_risk.network import ScheduleInputs
 from tpm_models.schedule_risk.readers import load_schedule
 from tpm_models.schedule_risk.results import ScheduleResult
@@ -175,10 +175,7 @@ def build_inputs(
         raise InputError.single(
             "--deadline", "a deadline date needs a project start; add --start YYYY-MM-DD"
         )
-    correlated = {t for c in inputs.correlations for t in (c.task_a, c.task_b)}
-    check_schedule_run(
-        len(inputs.tasks), iterations, n_risks=len(inputs.risks), n_correlated=len(correlated)
-    )
+    check_schedule_inputs(inputs, iterations)
     return inputs, deadline, iterations, notes
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from tpm_models.errors import InputError, Problem
 from tpm_models.io.tables import Source, _read_bytes, _source_name
 
-__all__ = ["load_json_model", "problems_from_validation_error"]
+__all__ = ["load_json_model", "parse_json_object", "problems_from_validation_error"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -60,29 +60,43 @@ def problems_from_validation_error(
     return problems + tail
 
 
-def load_json_model(source: Source, model: type[M], *, name: str | None = None) -> M:
-    """Read a JSON file and validate it as ``model``; every problem is reported at once."""
-    src = _source_name(source, name)
-    data = _read_bytes(source, src)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError.single(src, "the file is not UTF-8 text; save it as UTF-8 JSON") from None
+def parse_json_object(data: bytes | str, source: str) -> dict[str, Any]:
+    """Decode JSON text (UTF-8, a BOM tolerated) that must be an object at the top level.
+
+    Every failure — not UTF-8, not JSON (with line and column), nested too deeply, not an
+    object — is an ``InputError`` located in ``source``.
+    """
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError.single(
+                source, "the file is not UTF-8 text; save it as UTF-8 JSON"
+            ) from None
+    else:
+        text = data
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError.single(
-            src,
+            source,
             f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
             row=exc.lineno,
         ) from None
     except RecursionError:
         # json.loads recurses once per nesting level; a few thousand "[" exhaust the stack
         raise InputError.single(
-            src, "the JSON is nested too deeply to be a scenario file; check its structure"
+            source, "the JSON is nested too deeply to be a scenario file; check its structure"
         ) from None
     if not isinstance(payload, dict):
-        raise InputError.single(src, "the JSON must be an object ({...}) at the top level")
+        raise InputError.single(source, "the JSON must be an object ({...}) at the top level")
+    return payload
+
+
+def load_json_model(source: Source, model: type[M], *, name: str | None = None) -> M:
+    """Read a JSON file and validate it as ``model``; every problem is reported at once."""
+    src = _source_name(source, name)
+    payload = parse_json_object(_read_bytes(source, src), src)
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
