@@ -393,9 +393,9 @@ def _raw_problems(payload: Mapping[str, Any], source: str) -> list[Problem]:
 
 def load_scenario(source: Source, *, name: str | None = None) -> Scenario:
     """Read a scenario JSON file (path, bytes or binary file) with located problems."""
-    from tpm_models.io.tables import _source_name
+    from tpm_models.io.tables import source_name
 
-    src = _source_name(source, name)
+    src = source_name(source, name)
 
     class _Raw(BaseModel):
         model_config = ConfigDict(extra="allow")

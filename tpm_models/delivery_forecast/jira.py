@@ -30,7 +30,6 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
 import numpy as np
@@ -38,7 +37,13 @@ import pandas as pd
 
 from tpm_models.delivery_forecast.throughput import DailyThroughput
 from tpm_models.errors import InputError, ProblemCollector
-from tpm_models.io.tables import RowParser, read_table, unclosed_quote_row
+from tpm_models.io.tables import (
+    RowParser,
+    read_source_bytes,
+    read_table,
+    source_name,
+    unclosed_quote_row,
+)
 
 __all__ = [
     "JiraIssues",
@@ -202,30 +207,6 @@ class JiraIssues:
 
 
 # --- reading ---------------------------------------------------------------------------------
-def _source_name(source: Source, name: str | None) -> str:
-    if name:
-        return name
-    if isinstance(source, str | os.PathLike):
-        return Path(source).name
-    return getattr(source, "name", None) or "input"
-
-
-def _read_bytes(source: Source, src: str) -> bytes:
-    if isinstance(source, bytes):
-        return source
-    if isinstance(source, str | os.PathLike):
-        path = Path(source)
-        if not path.is_file():
-            raise InputError.single(src, f"file not found: {path}")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError.single(src, "file is larger than 50 MB; export fewer issues")
-        return path.read_bytes()
-    data = source.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError.single(src, "file is larger than 50 MB; export fewer issues")
-    return data
-
-
 def _decode(data: bytes, src: str) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise InputError.single(src, "the file is UTF-16; export or save it as CSV UTF-8")
@@ -291,8 +272,8 @@ def read_jira_csv(source: Source, *, name: str | None = None) -> JiraIssues:
     >>> issues.resolved_count, issues.unresolved
     (1, 1)
     """
-    src = _source_name(source, name)
-    data = _read_bytes(source, src)
+    src = source_name(source, name)
+    data = read_source_bytes(source, src)
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise InputError.single(src, "the file is empty; export the issues from Jira as CSV")
     if data[:4] == b"PK\x03\x04":
@@ -416,8 +397,8 @@ def read_history(source: Source, *, name: str | None = None) -> JiraIssues | Dai
     >>> type(read_history(b"date;completed\\n2027-01-04;3\\n")).__name__
     'DailyThroughput'
     """
-    src = _source_name(source, name)
-    data = _read_bytes(source, src)
+    src = source_name(source, name)
+    data = read_source_bytes(source, src)
     if data[:4] == b"PK\x03\x04":
         return read_throughput_table(data, name=src)
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):

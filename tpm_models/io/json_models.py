@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from tpm_models.errors import InputError, Problem
-from tpm_models.io.tables import Source, _read_bytes, _source_name
+from tpm_models.io.tables import Source, read_source_bytes, source_name
 
 __all__ = ["load_json_model", "parse_json_object", "problems_from_validation_error"]
 
@@ -95,8 +95,8 @@ def parse_json_object(data: bytes | str, source: str) -> dict[str, Any]:
 
 def load_json_model(source: Source, model: type[M], *, name: str | None = None) -> M:
     """Read a JSON file and validate it as ``model``; every problem is reported at once."""
-    src = _source_name(source, name)
-    payload = parse_json_object(_read_bytes(source, src), src)
+    src = source_name(source, name)
+    payload = parse_json_object(read_source_bytes(source, src), src)
     try:
         return model.model_validate(payload)
     except ValidationError as exc:

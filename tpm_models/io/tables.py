@@ -75,7 +75,7 @@ def normalise_column(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().lstrip("\ufeff").strip().lower())
 
 
-def _source_name(source: Source, name: str | None) -> str:
+def source_name(source: Source, name: str | None) -> str:
     if name:
         return name
     if isinstance(source, str | os.PathLike):
@@ -83,7 +83,7 @@ def _source_name(source: Source, name: str | None) -> str:
     return getattr(source, "name", None) or "input"
 
 
-def _read_bytes(source: Source, name: str) -> bytes:
+def read_source_bytes(source: Source, name: str) -> bytes:
     if isinstance(source, bytes):
         data = source
     elif isinstance(source, str | os.PathLike):
@@ -139,8 +139,8 @@ def read_table(
     >>> t.rows, t.row_numbers
     (({'id': 'A', 'low': '1'},), (2,))
     """
-    src = _source_name(source, name)
-    data = _read_bytes(source, src)
+    src = source_name(source, name)
+    data = read_source_bytes(source, src)
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise InputError.single(src, "the file is empty; it needs a header row and data rows")
     if data[:4] == b"PK\x03\x04":

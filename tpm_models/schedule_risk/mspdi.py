@@ -54,7 +54,7 @@ import defusedxml.ElementTree as DET
 from tpm_models.calendar import WorkCalendar
 from tpm_models.errors import InputError, ProblemCollector
 from tpm_models.estimates import Estimate
-from tpm_models.io.tables import _read_bytes, _source_name
+from tpm_models.io.tables import read_source_bytes, source_name
 from tpm_models.schedule_risk.network import (
     Dependency,
     LinkType,
@@ -507,8 +507,8 @@ def read_mspdi(
     """
     if not (0 <= default_low <= 1 <= default_high and math.isfinite(default_high)):
         raise ValueError("need 0 <= default_low <= 1 <= default_high (multiples of the duration)")
-    src = _source_name(source, name)
-    data = _read_bytes(source, src)
+    src = source_name(source, name)
+    data = read_source_bytes(source, src)
     root = _parse_xml(data, src)
     ns = _namespace(root, src)
     notes: list[str] = []

@@ -44,15 +44,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tpm_models.calendar import WorkCalendar
 from tpm_models.errors import InputError, Problem, ProblemCollector
 from tpm_models.estimates import DISTRIBUTIONS, Distribution, Estimate
-from tpm_models.io.json_models import problems_from_validation_error
+from tpm_models.io.json_models import parse_json_object, problems_from_validation_error
 from tpm_models.io.tables import (
     RowParser,
     Table,
-    _read_bytes,
-    _source_name,
     normalise_column,
     parse_number,
+    read_source_bytes,
     read_table,
+    source_name,
 )
 from tpm_models.limits import MAX_RISKS, MAX_TASKS
 from tpm_models.schedule_risk.network import (
@@ -541,8 +541,8 @@ def read_tasks(source: Source, name: str | None = None) -> tuple[Task, ...]:
     ...  for t in tasks]
     [('A', 2.1666666666666665, ''), ('B', 3.1666666666666665, 'A')]
     """
-    src = name or _source_name(source, None)
-    data = _read_bytes(source, src)
+    src = name or source_name(source, None)
+    data = read_source_bytes(source, src)
     if _looks_like_xml(data, src):
         from tpm_models.schedule_risk.mspdi import read_mspdi
 
@@ -700,10 +700,10 @@ def load_schedule(
     """
     names = dict(names or {})
     problems: list[Problem] = []
-    task_name = names.get("tasks") or _source_name(tasks, None)
+    task_name = names.get("tasks") or source_name(tasks, None)
     calendar = WorkCalendar()
     file_start: dt.date | None = None
-    task_bytes = _read_bytes(tasks, task_name)
+    task_bytes = read_source_bytes(tasks, task_name)
     tasks_p: _Parsed | None
     if _looks_like_xml(task_bytes, task_name):
         tasks_p, calendar, file_start = _read_xml_tasks(task_bytes, task_name, problems, notes)
@@ -1043,23 +1043,7 @@ def schedule_to_json(inputs: ScheduleInputs) -> str:
 def schedule_from_json(text: str | bytes, name: str = "scenario.json") -> ScheduleInputs:
     """Read a scenario JSON written by :func:`schedule_to_json`; problems carry JSON paths
     (e.g. ``tasks[2].duration``) as their column."""
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InputError.single(name, "the file is not UTF-8 text; save it as UTF-8") from None
-    try:
-        payload = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError.single(
-            name,
-            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
-            row=exc.lineno,
-        ) from None
-    except RecursionError:  # json.loads recurses once per nesting level
-        raise InputError.single(name, "the JSON is nested too deeply to be a scenario") from None
-    if not isinstance(payload, dict):
-        raise InputError.single(name, "the JSON must be an object ({...}) at the top level")
+    payload = parse_json_object(text, name)
     tool = payload.get("tool", "schedule")
     if tool != "schedule":
         raise InputError.single(
