@@ -332,15 +332,17 @@ with answer:
 
 st.header("Capacity by role")
 roles = list(scenario.role_names)
+# open on the role least likely to cover its demand: that is where the headline comes from
+worst_role = min(roles, key=lambda r: out.role_min_prob.get(r, 1.0))
 role_choice = st.segmented_control(
     "Role",
     roles,
-    default=roles[0],
+    default=worst_role,
     key=f"cap_role_{v}",
     label_visibility="collapsed",
     format_func=escape_md,  # options render as markdown; role names are user text
 )
-st.altair_chart(capacity_fan_chart(out.monthly, role_choice or roles[0]), width="stretch")
+st.altair_chart(capacity_fan_chart(out.monthly, role_choice or worst_role), width="stretch")
 st.altair_chart(headcount_chart(out.monthly), width="stretch")
 with st.expander("Cumulative capacity vs cumulative demand"):
     st.altair_chart(cumulative_chart(out.monthly), width="stretch")

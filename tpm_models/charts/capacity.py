@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from tpm_models.charts.style import PALETTE, WIDTH, titled
+from tpm_models.team_capacity.simulate import TOTAL
 
 __all__ = [
     "capacity_fan_chart",
@@ -77,7 +78,15 @@ def capacity_fan_chart(monthly: pd.DataFrame, role: str, *, height: int = HEIGHT
         .encode(x="date:T", y="demand:Q", color=colour, tooltip=tooltip)
     )
     chart = alt.LayerChart(layer=[band, mid, demand]).properties(width=WIDTH, height=height)
-    subtitle = "Band: 80% of trials fall inside (P10–P90); line: median; dashed: demand"
+    legend_note = "Band: 80% of trials fall inside (P10–P90); line: median; dashed: demand"
+    subtitle: str | list[str] = legend_note
+    if role == TOTAL:
+        # the headline's chance counts a month as met only if every role covers its own demand
+        subtitle = [
+            legend_note,
+            "Demand is met only when every role covers its own: the total can look comfortable "
+            "while one role falls short (see each role below)",
+        ]
     return titled(chart, f"{role}: effective capacity vs demand", subtitle)  # type: ignore[return-value]
 
 

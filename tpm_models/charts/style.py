@@ -24,7 +24,7 @@ RULE_COLOURS = {
 
 
 def titled(
-    chart: alt.Chart | alt.LayerChart, title: str, subtitle: str | None = None
+    chart: alt.Chart | alt.LayerChart, title: str, subtitle: str | list[str] | None = None
 ) -> alt.Chart | alt.LayerChart:
     """Give a chart a title (and optional subtitle) in the house style."""
     params = alt.TitleParams(
