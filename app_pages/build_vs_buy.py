@@ -23,7 +23,7 @@ v = state["version"]
 with st.sidebar.form("bvb_settings"):
     st.markdown("**Build vs buy: shared assumptions**")
     st.number_input(
-        "Seats (first period)",
+        "Seats today (period 0)",
         min_value=0.0,
         step=10.0,
         format="%.0f",

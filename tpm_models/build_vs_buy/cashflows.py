@@ -234,7 +234,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
     b = _Builder(s)
     seats = s.seats
     zero = Estimate.fixed(0.0)
-    b.row("seats.initial", "Seats (first period)", seats.initial if seats else zero, "seats")
+    b.row("seats.initial", "Seats today (period 0)", seats.initial if seats else zero, "seats")
     b.row("seats.growth", "Seat growth (a year)", seats.growth if seats else zero, "rate")
     n_periods = s.horizon + 1
     t = np.arange(n_periods)

@@ -105,7 +105,7 @@ Amount = Annotated[
 
 
 class Seats(BaseModel):
-    """Seat count of the first operating period and its annual growth rate."""
+    """Seat count today (period 0, "initial") and its annual growth rate."""
 
     model_config = _FROZEN
     initial: Amount

@@ -673,7 +673,7 @@ def break_even_variables(scenario: Scenario) -> dict[str, str]:
     """
     out: dict[str, str] = {}
     if scenario.seats is not None:
-        out["seats.initial"] = "Seats (first period)"
+        out["seats.initial"] = "Seats today (period 0)"
         out["seats.growth"] = "Seat growth (a year)"
     out["discount_rate"] = "Discount rate (a year)"
     for o, opt in enumerate(scenario.options):
