@@ -51,11 +51,10 @@ from tpm_models.correlation import (
     impose_rank_correlation,
 )
 from tpm_models.estimates import (
+    PertRows,
     RNGLike,
     SamplingMethod,
     as_generator,
-    pert_cells,
-    pert_row,
 )
 from tpm_models.schedule_risk.cpm import (
     FLOAT_TOLERANCE,
@@ -85,6 +84,8 @@ _STREAM_TASKS, _STREAM_CORR, _STREAM_RISK0 = 0, 1, 2
 #: OpenBLAS runs a product single-threaded below m·n·k = 65,536 · 4.
 _BLAS_SERIAL_MNK = 1 << 18
 _MASK64 = (1 << 64) - 1
+#: PERT tasks sampled in one pass (their stacked tables, 65 KB each, fit in L2).
+_PERT_GROUP = 16
 
 
 def _block_rng(root: int, stream: int, block: int) -> np.random.Generator:
@@ -156,8 +157,10 @@ class _Plan:
     corr_matrix: FloatArray | None
     lhs_keys_tasks: U32Array | None
     lhs_keys_risks: tuple[U32Array, ...]
-    #: PERT interpolation cells per task, scaled to days (None for other distributions).
-    cells: tuple[npt.NDArray[np.complex128] | None, ...]
+    #: Stacked PERT tables of the (non-degenerate) PERT tasks, in task order.
+    pert: PertRows
+    #: Groups of PERT tasks sampled at once: (first task, stop task, first row of the stack).
+    pert_groups: tuple[tuple[int, int, int], ...]
     #: Tasks whose finish is the same in every trial (fixed and only fixed upstream, no risk).
     deterministic: npt.NDArray[np.bool_]
 
@@ -195,6 +198,18 @@ def _make_plan(
             and j not in hit
             and all(det[i] for i, _, _ in net.preds[j])
         )
+    pert_tasks = [
+        j
+        for j, t in enumerate(inputs.tasks)
+        if t.duration.distribution == "pert" and not t.duration.is_degenerate
+    ]
+    # consecutive PERT tasks in groups whose tables (65 KB each) stay cache-resident
+    groups: list[tuple[int, int, int]] = []
+    for row, j in enumerate(pert_tasks):
+        if groups and groups[-1][1] == j and j - groups[-1][0] < _PERT_GROUP:
+            groups[-1] = (groups[-1][0], j + 1, groups[-1][2])
+        else:
+            groups.append((j, j + 1, row))
     plan = _Plan(
         inputs=inputs,
         net=net,
@@ -209,12 +224,8 @@ def _make_plan(
         )
         if lhs
         else (),
-        cells=tuple(
-            pert_cells(t.duration)
-            if t.duration.distribution == "pert" and not t.duration.is_degenerate
-            else None
-            for t in inputs.tasks
-        ),
+        pert=PertRows([inputs.tasks[j].duration for j in pert_tasks]),
+        pert_groups=tuple(groups),
         deterministic=det,
     )
     return plan, warnings
@@ -261,18 +272,15 @@ def _sample_chunk(plan: _Plan, first_block: int, n_blocks: int) -> _Chunk:
                 u[k][rows], plan.corr_matrix, rng=_block_rng(plan.root, _STREAM_CORR, b)
             )
     d = np.empty_like(u)
-    scratch: dict[
-        tuple[int, ...], tuple[FloatArray, npt.NDArray[np.intp], npt.NDArray[np.complex128]]
-    ] = {}
+    for j0, j1, row in plan.pert_groups:
+        plan.pert.sample(u[:, j0:j1, :], d[:, j0:j1, :], row)
     for j, task in enumerate(tasks):
+        if task.duration.distribution == "pert" and not task.duration.is_degenerate:
+            continue
         uj, dj = u[:, j, :], d[:, j, :]
-        cells = plan.cells[j]
-        if cells is not None:
-            pert_row(task.duration, uj, dj, cells, scratch)
-        else:
-            dj[...] = task.duration.ppf(uj)
-            if task.duration.distribution == "normal":
-                np.maximum(dj, 0.0, out=dj)  # normal estimates can dip below 0
+        dj[...] = task.duration.ppf(uj)
+        if task.duration.distribution == "normal":
+            np.maximum(dj, 0.0, out=dj)  # normal estimates can dip below 0
     risk_hits: list[list[tuple[int, FloatArray]]] = []
     occurred: list[npt.NDArray[np.bool_]] = []
     base: dict[int, FloatArray] = {}
