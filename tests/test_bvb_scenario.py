@@ -131,7 +131,11 @@ def test_pairwise_diagonal_and_shape():
 def test_unknown_schema_version_is_located():
     problems = _bad(lambda p: p.update(schema_version=2))
     assert problems == [
-        ("schema_version", "unsupported schema_version 2: this app reads schema_version 1")
+        (
+            "schema_version",
+            "unknown schema_version 2: this app reads schema_version 1; the file was written by "
+            "a newer version of TPM Decision Lab, so upgrade the app to open it",
+        )
     ]
 
 

@@ -260,7 +260,8 @@ def test_history_chart_draws_each_series_with_labelled_points(lib: Library) -> N
     cap = lib.save_scenario(
         "capacity",
         "Org",
-        '{"start_month": "2027-01", "months": 3, "roles": [{"role": "QA", "headcount": 2}]}',
+        '{"schema_version": 1, "start_month": "2027-01", "months": 3, '
+        '"roles": [{"role": "QA", "headcount": 2}]}',
     )
     lib.add_run(cap.id, seed=1, trials=100, figures={"min_prob_meets_demand": 0.4})
     svg = chart_svg(history_chart(lib.history(cap.id)))

@@ -311,7 +311,7 @@ def load_capacity(source: Source | Mapping[str, Any] | CapacityScenario) -> Capa
 
     Examples
     --------
-    >>> sc = load_capacity({"start_month": "2027-01", "months": 12,
+    >>> sc = load_capacity({"schema_version": 1, "start_month": "2027-01", "months": 12,
     ...                     "roles": [{"role": "QA", "headcount": 3}]})
     >>> sc.end_month
     '2027-12'

@@ -152,8 +152,8 @@ def canonical_inputs(tool: str, inputs_json: str | bytes) -> str:
 
     Examples
     --------
-    >>> text = canonical_inputs("capacity", '{"start_month": "2027-01", "months": 3, '
-    ...                         '"roles": [{"role": "QA", "headcount": 2}]}')
+    >>> text = canonical_inputs("capacity", '{"schema_version": 1, "start_month": "2027-01", '
+    ...                         '"months": 3, "roles": [{"role": "QA", "headcount": 2}]}')
     >>> json.loads(text)["months"]
     3
     """
@@ -211,8 +211,8 @@ class Library:
     --------
     >>> import tempfile
     >>> lib = Library(Path(tempfile.mkdtemp()) / "lib.sqlite3")
-    >>> sc = lib.save_scenario("capacity", "Org 2027", '{"start_month": "2027-01", '
-    ...     '"months": 3, "roles": [{"role": "QA", "headcount": 2}]}')
+    >>> sc = lib.save_scenario("capacity", "Org 2027", '{"schema_version": 1, '
+    ...     '"start_month": "2027-01", "months": 3, "roles": [{"role": "QA", "headcount": 2}]}')
     >>> run = lib.add_run(sc.id, seed=1, trials=1000, figures={"min_prob_meets_demand": 0.8})
     >>> [r.figures for r in lib.list_runs(sc.id)]
     [{'min_prob_meets_demand': 0.8}]

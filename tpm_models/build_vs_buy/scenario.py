@@ -52,6 +52,7 @@ from tpm_models.io.json_models import (
     problems_from_validation_error,
 )
 from tpm_models.io.tables import Source
+from tpm_models.scenario_files import SCHEMA_VERSION, check_envelope, version_problem
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -66,7 +67,6 @@ __all__ = [
     "scenario_problems",
 ]
 
-SCHEMA_VERSION = 1
 MAX_HORIZON = {"year": 100, "month": 1200}
 MAX_CRITERIA = 10
 #: Tolerance of the reciprocity check a_ji · a_ij = 1 (so 0.333 passes for 1/3).
@@ -203,6 +203,8 @@ class Scenario(BaseModel):
 
     model_config = _FROZEN
     schema_version: int
+    #: Written in every file; optional on read (tpm_models.scenario_files).
+    tool: Literal["build-vs-buy"] = "build-vs-buy"
     title: str = Field(default="", max_length=300)
     description: str = Field(default="", max_length=5000)
     currency: str = Field(default="USD", max_length=12)
@@ -216,10 +218,9 @@ class Scenario(BaseModel):
     @field_validator("schema_version")
     @classmethod
     def _known_version(cls, v: int) -> int:
-        if v != SCHEMA_VERSION:
-            raise ValueError(
-                f"unsupported schema_version {v}: this app reads schema_version {SCHEMA_VERSION}"
-            )
+        msg = version_problem(v)
+        if msg is not None:
+            raise ValueError(msg)
         return v
 
     @model_validator(mode="after")
@@ -243,7 +244,8 @@ class Scenario(BaseModel):
         return [o.name for o in self.options]
 
     def to_json(self) -> str:
-        """The scenario as JSON text (re-reads to an equal scenario)."""
+        """The scenario as JSON text with ``schema_version`` and ``tool`` (re-reads to an equal
+        scenario)."""
         return json.dumps(self.model_dump(mode="json", exclude_none=True), indent=2)
 
 
@@ -345,6 +347,7 @@ def parse_scenario(payload: Mapping[str, Any] | str | bytes, source: str = "scen
     """
     if isinstance(payload, str | bytes):
         payload = parse_json_object(payload, source)
+    payload = check_envelope(payload, "build-vs-buy", source)
     try:
         s = Scenario.model_validate(payload, context={"defer_checks": True})
     except ValidationError as exc:

@@ -55,6 +55,7 @@ from tpm_models.io.tables import (
     source_name,
 )
 from tpm_models.limits import MAX_RISKS, MAX_TASKS
+from tpm_models.scenario_files import SCHEMA_VERSION, check_envelope
 from tpm_models.schedule_risk.network import (
     Correlation,
     Dependency,
@@ -1001,7 +1002,7 @@ def schedule_from_frames(
 
 
 # --- scenario JSON -----------------------------------------------------------------------------
-SCHEMA_VERSION = 1
+# The envelope (``schema_version``, ``tool``) is the family's: tpm_models.scenario_files.
 
 
 class _Scenario(BaseModel):
@@ -1043,12 +1044,7 @@ def schedule_to_json(inputs: ScheduleInputs) -> str:
 def schedule_from_json(text: str | bytes, name: str = "scenario.json") -> ScheduleInputs:
     """Read a scenario JSON written by :func:`schedule_to_json`; problems carry JSON paths
     (e.g. ``tasks[2].duration``) as their column."""
-    payload = parse_json_object(text, name)
-    tool = payload.get("tool", "schedule")
-    if tool != "schedule":
-        raise InputError.single(
-            name, f"this is a {tool!r} scenario, not a schedule scenario", column="tool"
-        )
+    payload = check_envelope(parse_json_object(text, name), "schedule", name)
     try:
         scenario = _Scenario.model_validate(payload)
     except ValidationError as exc:

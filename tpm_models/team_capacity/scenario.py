@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -54,8 +55,8 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from tpm_models.errors import InputError
 from tpm_models.estimates import Estimate
-from tpm_models.io import load_json_model
 from tpm_models.io.tables import Source
+from tpm_models.scenario_files import SCHEMA_VERSION, check_envelope, version_problem
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -75,8 +76,6 @@ __all__ = [
     "validate_scenario",
 ]
 
-#: The scenario format this version reads and writes.
-SCHEMA_VERSION = 1
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -240,6 +239,8 @@ class CapacityScenario(_Frozen):
     """
 
     schema_version: int = SCHEMA_VERSION
+    #: Written in every file; optional on read (tpm_models.scenario_files).
+    tool: Literal["capacity"] = "capacity"
     name: str | None = Field(default=None, max_length=120)
     start_month: Month
     months: int = Field(ge=1, le=120)
@@ -265,10 +266,9 @@ class CapacityScenario(_Frozen):
     @field_validator("schema_version")
     @classmethod
     def _known_version(cls, v: int) -> int:
-        if v != SCHEMA_VERSION:
-            raise ValueError(
-                f"unknown schema_version {v}; this version reads schema_version {SCHEMA_VERSION}"
-            )
+        msg = version_problem(v)
+        if msg is not None:
+            raise ValueError(msg)
         return v
 
     @field_validator("roles")
@@ -448,12 +448,14 @@ class CapacityScenario(_Frozen):
         return [self.pto_by_calendar_month[int(m.split("-")[1]) - 1] for m in self.month_labels]
 
 
-def validate_scenario(data: dict[str, Any], source: str = "scenario") -> CapacityScenario:
-    """Validate a scenario dict; raises :class:`InputError` with JSON paths as columns.
+def validate_scenario(data: Mapping[str, Any], source: str = "scenario") -> CapacityScenario:
+    """Validate a scenario dict (a parsed scenario file); raises :class:`InputError` with JSON
+    paths as columns. ``schema_version`` is required (DESIGN §4.1.1); another tool's file or
+    an unknown version is refused first (:func:`tpm_models.scenario_files.check_envelope`).
 
     Examples
     --------
-    >>> data = {"start_month": "2027-01", "months": 6,
+    >>> data = {"schema_version": 1, "start_month": "2027-01", "months": 6,
     ...         "roles": [{"role": "QA", "headcount": 3}],
     ...         "hires": [{"role": "Ops", "count": 1, "target_month": "2027-02"}]}
     >>> try:
@@ -464,8 +466,9 @@ def validate_scenario(data: dict[str, Any], source: str = "scenario") -> Capacit
     """
     from tpm_models.io import problems_from_validation_error
 
+    payload = check_envelope(data, "capacity", source)
     try:
-        return CapacityScenario.model_validate(data)
+        return CapacityScenario.model_validate(payload)
     except ValidationError as exc:
         raise InputError(problems_from_validation_error(exc, source)) from None
 
@@ -475,9 +478,13 @@ def load_scenario(source: Source, *, name: str | None = None) -> CapacityScenari
 
     Examples
     --------
-    >>> sc = load_scenario(b'{"start_month": "2027-01", "months": 12,'
+    >>> sc = load_scenario(b'{"schema_version": 1, "start_month": "2027-01", "months": 12,'
     ...                    b' "roles": [{"role": "QA", "headcount": 3}]}')
     >>> sc.end_month
     '2027-12'
     """
-    return load_json_model(source, CapacityScenario, name=name)
+    from tpm_models.io.json_models import parse_json_object
+    from tpm_models.io.tables import read_source_bytes, source_name
+
+    src = source_name(source, name)
+    return validate_scenario(parse_json_object(read_source_bytes(source, src), src), src)

@@ -1,0 +1,241 @@
+"""One scenario-file family (issue 8 scope 3): every tool's JSON has ``schema_version`` and
+``tool``, round-trips to identical inputs and results, and refuses another tool's file or an
+unknown version with a located message."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from tpm_models import scenario_files
+from tpm_models.build_vs_buy import parse_scenario
+from tpm_models.build_vs_buy import simulate as simulate_bvb
+from tpm_models.errors import InputError
+from tpm_models.schedule_risk import simulate_schedule
+from tpm_models.schedule_risk.readers import load_schedule, schedule_from_json, schedule_to_json
+from tpm_models.team_capacity import load_scenario as load_capacity
+from tpm_models.team_capacity import simulate_capacity, validate_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_data"
+
+# DESIGN.md §4.1.1, copied verbatim: the two example cores must keep loading.
+DESIGN_BVB = """
+{"schema_version": 1, "period": "year", "horizon": 3, "discount_rate": 0.10,
+ "seats": {"initial": 200, "growth": 0.10},
+ "options": [{"name": "Vendor A", "kind": "buy", "lines": [
+    {"name": "Implementation", "kind": "cost", "values": [50000, 0, 0, 0]},
+    {"name": "Licences", "kind": "cost", "amount": 300, "per_seat": true, "start": 1, "end": 3, "escalation": 0.05},
+    {"name": "Hours saved", "kind": "benefit", "amount": {"low": 80000, "likely": 120000, "high": 150000, "distribution": "pert"}, "start": 1, "end": 3}]}],
+ "scoring": {"criteria": ["Security", "Fit", "Lock-in"], "pairwise": [[1, 3, 5], [0.333, 1, 2], [0.2, 0.5, 1]],
+             "scores": {"Vendor A": [7, 8, 5]}}}
+"""  # noqa: E501
+DESIGN_CAPACITY = """
+{"schema_version": 1, "start_month": "2027-01", "months": 24,
+ "roles": [{"role": "Backend", "headcount": 20, "fte": 1.0}],
+ "attrition_annual": 0.13, "backfill": {"enabled": true, "lag_months": {"low": 2, "likely": 3, "high": 5}},
+ "hires": [{"role": "Backend", "count": 3, "target_month": "2027-03"}],
+ "time_to_hire_months": {"low": 1, "likely": 2, "high": 4}, "ramp_months": 3, "ramp_curve": "linear",
+ "onboarding_drag": 0.2, "focus_factor": 0.8,
+ "demand": [{"role": "Backend", "month": "2027-01", "fte": 18}]}
+"""  # noqa: E501
+
+
+def _schedule_json() -> str:
+    s = SAMPLES / "schedule"
+    return schedule_to_json(
+        load_schedule(
+            s / "tasks.csv",
+            s / "risks.csv",
+            s / "correlations.csv",
+            s / "holidays.csv",
+            start_date="2027-01-04",
+        )
+    )
+
+
+def _bvb_json() -> str:
+    return parse_scenario(
+        (SAMPLES / "build_vs_buy" / "observability_platform.json").read_bytes()
+    ).to_json()
+
+
+def _capacity_json() -> str:
+    return load_capacity(SAMPLES / "capacity" / "engineering_org.json").model_dump_json(indent=2)
+
+
+#: tool -> (a file the app writes, the tool's reader of JSON text)
+FILES: dict[str, Callable[[], str]] = {
+    "schedule": _schedule_json,
+    "build-vs-buy": _bvb_json,
+    "capacity": _capacity_json,
+}
+READERS: dict[str, Callable[[str], Any]] = {
+    "schedule": lambda text: schedule_from_json(text, name="in.json"),
+    "build-vs-buy": lambda text: parse_scenario(text, source="in.json"),
+    "capacity": lambda text: load_capacity(text.encode(), name="in.json"),
+}
+
+
+def _problems(tool: str, text: str) -> list[tuple[str | None, str]]:
+    with pytest.raises(InputError) as info:
+        READERS[tool](text)
+    assert all(p.source == "in.json" for p in info.value.problems)
+    return [(p.column, p.message) for p in info.value.problems]
+
+
+# --- the envelope -------------------------------------------------------------------------------
+@pytest.mark.parametrize("tool", list(FILES))
+def test_every_written_file_carries_schema_version_and_tool(tool: str) -> None:
+    payload = json.loads(FILES[tool]())
+    assert payload["schema_version"] == scenario_files.SCHEMA_VERSION == 1
+    assert payload["tool"] == tool
+    assert scenario_files.detect_tool(payload) == tool
+
+
+@pytest.mark.parametrize("tool", list(FILES))
+def test_detect_tool_recognises_a_file_without_a_tool_key(tool: str) -> None:
+    payload = json.loads(FILES[tool]())
+    payload.pop("tool")
+    assert scenario_files.detect_tool(payload) == tool
+    assert READERS[tool](json.dumps(payload)) == READERS[tool](FILES[tool]())
+
+
+@pytest.mark.parametrize("tool", list(FILES))
+@pytest.mark.parametrize("other", list(FILES))
+@pytest.mark.parametrize("with_tool_key", [True, False])
+def test_another_tools_file_is_refused_at_tool(tool: str, other: str, with_tool_key: bool) -> None:
+    if tool == other:
+        return
+    payload = json.loads(FILES[other]())
+    if not with_tool_key:
+        payload.pop("tool")
+    problems = _problems(tool, json.dumps(payload))
+    assert len(problems) == 1
+    column, message = problems[0]
+    assert column == "tool"
+    assert message.startswith(f"this is a {other} scenario")
+    assert f"not a {tool} scenario" in message
+    assert scenario_files.PAGES[other] in message  # where to open it
+
+
+@pytest.mark.parametrize("tool", list(FILES))
+def test_an_unknown_tool_name_is_refused_at_tool(tool: str) -> None:
+    payload = {**json.loads(FILES[tool]()), "tool": "gantt"}
+    [(column, message)] = _problems(tool, json.dumps(payload))
+    assert column == "tool"
+    assert "unknown tool 'gantt'" in message
+    assert '"schedule", "forecast", "build-vs-buy", "capacity"' in message
+
+
+@pytest.mark.parametrize("tool", list(FILES))
+@pytest.mark.parametrize(
+    ("version", "fragment"),
+    [
+        (2, "unknown schema_version 2: this app reads schema_version 1; the file was written "
+         "by a newer version of TPM Decision Lab"),
+        (0, "unknown schema_version 0: this app reads schema_version 1"),
+        ("one", "schema_version must be a whole number, got 'one'"),
+        (True, "schema_version must be a whole number, got True"),
+        (None, "schema_version must be a whole number, got None"),
+    ],
+)  # fmt: skip
+def test_bad_versions_are_refused_at_schema_version(tool: str, version: Any, fragment: str) -> None:
+    payload = {**json.loads(FILES[tool]()), "schema_version": version}
+    problems = _problems(tool, json.dumps(payload))
+    assert [c for c, _ in problems] == ["schema_version"]
+    assert fragment in problems[0][1]
+
+
+@pytest.mark.parametrize("tool", list(FILES))
+def test_a_missing_version_is_refused_at_schema_version(tool: str) -> None:
+    payload = json.loads(FILES[tool]())
+    payload.pop("schema_version")
+    assert _problems(tool, json.dumps(payload)) == [
+        (
+            "schema_version",
+            'is required but missing: add "schema_version": 1 '
+            "(the scenario file format this app reads)",
+        )
+    ]
+
+
+def test_build_vs_buy_and_capacity_agree_on_missing_versions_in_dicts_too() -> None:
+    bvb = json.loads(DESIGN_BVB)
+    cap = json.loads(DESIGN_CAPACITY)
+    bvb.pop("schema_version")
+    cap.pop("schema_version")
+    with pytest.raises(InputError) as a:
+        parse_scenario(bvb, "b.json")
+    with pytest.raises(InputError) as b:
+        validate_scenario(cap, "c.json")
+    assert [p.column for p in a.value.problems] == [p.column for p in b.value.problems]
+    assert [p.message for p in a.value.problems] == [p.message for p in b.value.problems]
+
+
+# --- DESIGN §4.1.1's examples -------------------------------------------------------------------
+def test_design_examples_still_load_and_gain_a_tool_key_when_written() -> None:
+    bvb = parse_scenario(DESIGN_BVB, "design.json")
+    assert bvb.options[0].name == "Vendor A"
+    assert bvb.tool == "build-vs-buy"
+    assert parse_scenario(bvb.to_json()) == bvb
+    assert json.loads(bvb.to_json())["tool"] == "build-vs-buy"
+
+    cap = load_capacity(DESIGN_CAPACITY.encode(), name="design.json")
+    assert (cap.months, cap.role_names, cap.attrition_annual) == (24, ("Backend",), 0.13)
+    assert cap.tool == "capacity"
+    assert load_capacity(cap.model_dump_json().encode()) == cap
+    assert json.loads(cap.model_dump_json())["tool"] == "capacity"
+    # the two examples are each other's wrong tool
+    with pytest.raises(InputError, match="this is a capacity scenario"):
+        parse_scenario(DESIGN_CAPACITY, "design.json")
+    with pytest.raises(InputError, match="this is a build-vs-buy scenario"):
+        load_capacity(DESIGN_BVB.encode(), name="design.json")
+
+
+# --- round trips: identical inputs, identical results for a seed ---------------------------------
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_schedule_round_trip_gives_identical_inputs_and_results() -> None:
+    text = _schedule_json()
+    inputs = schedule_from_json(text)
+    again = schedule_from_json(schedule_to_json(inputs))
+    assert again == inputs
+    assert schedule_to_json(again) == text
+    _same(
+        simulate_schedule(inputs, iterations=2_000, rng=7).summary(),
+        simulate_schedule(again, iterations=2_000, rng=7).summary(),
+    )
+
+
+def test_build_vs_buy_round_trip_gives_identical_inputs_and_results() -> None:
+    text = _bvb_json()
+    s = parse_scenario(text)
+    again = parse_scenario(s.to_json())
+    assert again == s
+    assert again.to_json() == text
+    _same(
+        simulate_bvb(s, iterations=2_000, rng=7).summary(),
+        simulate_bvb(again, iterations=2_000, rng=7).summary(),
+    )
+
+
+def test_capacity_round_trip_gives_identical_inputs_and_results() -> None:
+    from ui import capacity as cap_ui
+
+    sc = load_capacity(SAMPLES / "capacity" / "engineering_org.json")
+    page_file = cap_ui.scenario_json_bytes(sc)  # what the page's download button writes
+    assert json.loads(page_file)["tool"] == "capacity"
+    again = load_capacity(page_file, name="capacity_scenario.json")
+    assert again == sc
+    _same(
+        simulate_capacity(sc, iterations=2_000, rng=7).summary(),
+        simulate_capacity(again, iterations=2_000, rng=7).summary(),
+    )
