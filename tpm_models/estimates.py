@@ -453,24 +453,42 @@ class PertRows:
         self._flat_cells = self.cells.reshape(-1)
         self._offsets = np.arange(n, dtype=np.intp) * (_TABLE_STEPS + 1) + _TAIL_CELLS
 
-    def sample(self, u: FloatArray, out: FloatArray, first: int) -> None:
+    def sample(
+        self,
+        u: FloatArray,
+        out: FloatArray,
+        first: int,
+        scratch: dict[str, npt.NDArray[np.complex128]] | None = None,
+    ) -> None:
         """PERT inverse CDF of ``u`` (shape ``(…, g, n)``: rows ``first … first + g − 1`` of
         the stack on the second-last axis, values in [0, 1]) into ``out`` (same shape, not
-        ``u``)."""
+        ``u``). ``scratch`` (one per thread) keeps a cache-resident copy buffer between calls.
+        """
         g = u.shape[-2]
         shape = u.shape
+        # copy the rows' tables (g × 64 KB) sequentially into a reused buffer first: streaming
+        # them in is far cheaper than the random gathers missing the cache line by line
+        size = g * (_TABLE_STEPS + 1)
+        buf = None if scratch is None else scratch.get("cells")
+        if buf is None or buf.size < size:
+            buf = np.empty(size, dtype=np.complex128)
+            if scratch is not None:
+                scratch["cells"] = buf
+        table = buf[:size]
+        np.copyto(table.reshape(g, -1), self.cells[first : first + g])
         pos = np.multiply(u, float(_TABLE_STEPS))
         idx = np.empty(shape, dtype=np.intp)
         idx[...] = pos  # truncation = floor for u ≥ 0
         idx -= _TAIL_CELLS
         tail = idx.view(np.uintp) >= _TABLE_STEPS - 2 * _TAIL_CELLS
-        idx += self._offsets[first : first + g, None]
-        gathered = np.take(self._flat_cells, idx)
+        idx += self._offsets[:g, None]
+        gathered = table[idx]  # fancy indexing: faster than np.take here
         np.multiply(gathered.imag, pos, out=pos)
         np.add(pos, gathered.real, out=out)
-        where = np.nonzero(tail)
-        if not where[0].size:
+        flat = np.flatnonzero(tail)
+        if not flat.size:
             return
+        where = np.unravel_index(flat, shape)
         ut = u[where]
         rows = where[-2] + first
         upper = ut > 0.5

@@ -84,8 +84,8 @@ _STREAM_TASKS, _STREAM_CORR, _STREAM_RISK0 = 0, 1, 2
 #: OpenBLAS runs a product single-threaded below m·n·k = 65,536 · 4.
 _BLAS_SERIAL_MNK = 1 << 18
 _MASK64 = (1 << 64) - 1
-#: PERT tasks sampled in one pass (their stacked tables, 65 KB each, fit in L2).
-_PERT_GROUP = 16
+#: PERT tasks sampled in one pass (their tables, 64 KB each, and the temporaries fit in L2).
+_PERT_GROUP = 8
 
 
 def _block_rng(root: int, stream: int, block: int) -> np.random.Generator:
@@ -272,8 +272,9 @@ def _sample_chunk(plan: _Plan, first_block: int, n_blocks: int) -> _Chunk:
                 u[k][rows], plan.corr_matrix, rng=_block_rng(plan.root, _STREAM_CORR, b)
             )
     d = np.empty_like(u)
+    scratch: dict[str, npt.NDArray[np.complex128]] = {}
     for j0, j1, row in plan.pert_groups:
-        plan.pert.sample(u[:, j0:j1, :], d[:, j0:j1, :], row)
+        plan.pert.sample(u[:, j0:j1, :], d[:, j0:j1, :], row, scratch)
     for j, task in enumerate(tasks):
         if task.duration.distribution == "pert" and not task.duration.is_degenerate:
             continue
