@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from tpm_models.charts.forecast import (
@@ -14,7 +13,12 @@ from tpm_models.charts.forecast import (
     throughput_run_chart,
     when_chart,
 )
-from tpm_models.delivery_forecast import HEADLINE_LEVELS, JiraIssues, parse_holiday_lines
+from tpm_models.delivery_forecast import (
+    HEADLINE_LEVELS,
+    DailyThroughput,
+    JiraIssues,
+    parse_holiday_lines,
+)
 from tpm_models.errors import InputError
 from ui import forecast as ui
 from ui import library as library_ui
@@ -29,20 +33,24 @@ st.caption(
 # --- 1. history --------------------------------------------------------------------------------
 up_col, info_col = st.columns([3, 2])
 uploaded = up_col.file_uploader(
-    "Jira CSV export (or a `date,completed` table)",
-    type=["csv", "xlsx"],
+    "Jira CSV export, a `date,completed` table, or a forecast scenario (JSON)",
+    type=["csv", "xlsx", "json"],
     key="fc_upload",
     help="In Jira: Filters → Export → CSV (all fields or current fields). Needs the columns "
-    "Issue key, Issue Type, Status, Created and Resolved; other columns are ignored.",
+    "Issue key, Issue Type, Status, Created and Resolved; other columns are ignored. "
+    "A scenario JSON (downloaded below) restores a whole forecast: its settings and history.",
 )
-if uploaded is not None:
-    data, source, is_sample = uploaded.getvalue(), uploaded.name, False
-else:
-    data, source, is_sample = ui.sample_bytes(), ui.SAMPLE_NAME, True
 
-loaded = None
+loaded: JiraIssues | DailyThroughput | None = None
+source = uploaded.name if uploaded is not None else ui.SAMPLE_NAME
+src = None
 try:
-    loaded = ui.load_history(data, source)
+    src = ui.history_source(uploaded)
+    source = src.name
+    if src.scenario is not None:
+        loaded = src.scenario.history
+    else:
+        loaded = ui.load_history(src.data, src.name)
 except InputError as err:
     show_input_error(err, title=f"Could not read {source}")
     info_col.warning(
@@ -50,29 +58,55 @@ except InputError as err:
         icon=":material/edit_note:",
     )
 
-if loaded is not None:
+if loaded is not None and src is not None:
     if isinstance(loaded, JiraIssues):
         full = loaded.history()
         facts = (
             f"{loaded.total} issues, {loaded.resolved_count} resolved; "
             f"{loaded.unresolved} unresolved skipped"
         )
+    elif src.scenario is not None:
+        full = loaded
+        facts = f"{full.total_items} items in the scenario's throughput history"
+        if src.scenario.history_file:
+            facts += f" (from {escape_md(src.scenario.history_file)})"
     else:
         full = loaded
         facts = f"{full.total_items} items in a date,completed table"
-    label = "Sample data (a fictional team's Jira export)" if is_sample else "Your file"
+    label = {
+        "sample": "Sample data (a fictional team's Jira export)",
+        "file": "Your file",
+        "scenario": "Scenario file",
+        "saved": "Saved scenario",
+    }[src.kind]
     info_col.info(
         f"**{label}:** {escape_md(source)}  \n{facts}; history "
         f"{ui.fmt_date(full.first_date)} – {ui.fmt_date(full.last_date)}."
-        + ("  \nUpload your own export on the left to replace it." if is_sample else ""),
+        + ("  \nUpload your own export on the left to replace it." if src.kind == "sample" else ""),
         icon=":material/dataset:",
     )
-    fp = ui.fingerprint(data)
+    fp = src.fingerprint
     default_start = full.last_date + dt.timedelta(days=1)
 else:
     fp = "none"
     full = None
     default_start = dt.date.today()
+
+# the form starts from a restored scenario's settings, else from the page's defaults
+restored = ui.restored_settings()
+d = restored or ui.PageInputs(
+    start_date=default_start, target_date=default_start + dt.timedelta(days=55)
+)
+if src is None or src.scenario is None:  # a history file: the dates follow its last day
+    d = d.model_copy(
+        update={
+            "start_date": default_start,
+            "target_date": default_start + dt.timedelta(days=55),
+            "window_start": None,
+            "window_end": None,
+        }
+    )
+k = ui.widget_key
 
 # --- 2. inputs ---------------------------------------------------------------------------------
 with st.form("fc_form", border=True):
@@ -82,76 +116,95 @@ with st.form("fc_form", border=True):
         "Forecast period",
         ["day", "week"],
         format_func=lambda p: "Working days (weekends skipped)" if p == "day" else "Weeks",
-        key="fc_period",
+        index=["day", "week"].index(d.period),
+        key=k("fc_period"),
         horizontal=True,
     )
-    window = c1.selectbox("History window", list(ui.WINDOWS), key="fc_window")
+    window = c1.selectbox(
+        "History window",
+        list(ui.WINDOWS),
+        index=list(ui.WINDOWS).index(d.window),
+        key=k("fc_window"),
+    )
     window_range: object = None
-    issue_types: tuple[str, ...] | None = None
+    # a scenario's history is already filtered; its issue types are kept for the record
+    issue_types = src.scenario.settings.issue_types if src and src.scenario else None
     if full is not None:
         window_range = c1.date_input(
             "Custom range (used with 'Custom date range')",
-            value=(full.first_date, full.last_date),
+            value=ui.range_value(d, full),
             min_value=full.first_date,
             max_value=full.last_date,
-            key=f"fc_range_{fp}",
+            key=k(f"fc_range_{fp}"),
         )
     c2.markdown("**Backlog**")
     b1, b2 = c2.columns(2)
     backlog_low = b1.number_input(
-        "Items (low)", min_value=1, max_value=1_000_000, value=120, step=5, key="fc_backlog_low"
+        "Items (low)",
+        min_value=1,
+        max_value=1_000_000,
+        value=d.backlog_low,
+        step=5,
+        key=k("fc_backlog_low"),
     )
     backlog_high = b2.number_input(
         "Items (high)",
         min_value=1,
         max_value=1_000_000,
-        value=120,
+        value=d.backlog_high,
         step=5,
-        key="fc_backlog_high",
+        key=k("fc_backlog_high"),
         help="Same as low for a fixed count; higher for a range (uniform).",
     )
     s1, s2 = c2.columns(2)
     split_low = s1.number_input(
-        "Split rate (low)", min_value=0.1, max_value=10.0, value=1.0, step=0.05, key="fc_split_lo"
+        "Split rate (low)",
+        min_value=0.1,
+        max_value=10.0,
+        value=d.split_low,
+        step=0.05,
+        key=k("fc_split_lo"),
     )
     split_high = s2.number_input(
         "Split rate (high)",
         min_value=0.1,
         max_value=10.0,
-        value=1.0,
+        value=d.split_high,
         step=0.05,
-        key="fc_split_hi",
+        key=k("fc_split_hi"),
         help="Items often split into several when worked on: 1.2 means 10 become 12.",
     )
     focus = c2.slider(
         "Focus on this backlog (%)",
         min_value=5,
         max_value=100,
-        value=100,
+        value=ui.focus_value(d),
         step=5,
-        key="fc_focus",
+        key=k("fc_focus"),
         help="Share of the team's throughput that goes to this backlog.",
     )
     c3.markdown("**Dates**")
-    start = c3.date_input("Start date", value=default_start, key=f"fc_start_{fp}")
+    start = c3.date_input("Start date", value=d.start_date, key=k(f"fc_start_{fp}"))
     target = c3.date_input(
         "Target date (how many by then?)",
-        value=default_start + dt.timedelta(days=55),
-        key=f"fc_target_{fp}",
+        value=d.target_date,
+        key=k(f"fc_target_{fp}"),
     )
     holiday_text = c3.text_area(
         "Holidays (skipped with working days)",
-        key="fc_holidays",
+        value=ui.holidays_text(d.holidays),
+        key=k("fc_holidays"),
         height=90,
         placeholder="2026-12-25 Christmas\n2027-01-01",
         help="One date per line, YYYY-MM-DD; text after the date is ignored. Weekends are "
         "always skipped when the period is working days.",
     )
     r1, r2 = c3.columns(2)
+    trial_options = ui.trial_options(d.iterations)
     iterations = r1.selectbox(
-        "Trials", [1_000, 10_000, 50_000, 100_000], index=1, key="fc_iterations"
+        "Trials", trial_options, index=trial_options.index(d.iterations), key=k("fc_iterations")
     )
-    seed = r2.number_input("Seed", min_value=0, max_value=2**31 - 1, value=1, key="fc_seed")
+    seed = r2.number_input("Seed", min_value=0, max_value=2**31 - 1, value=d.seed, key=k("fc_seed"))
     if full is not None and isinstance(loaded, JiraIssues):
         types = loaded.issue_types()
         issue_types = tuple(
@@ -159,22 +212,15 @@ with st.form("fc_form", border=True):
                 "Issue types to count as throughput",
                 types,
                 default=types,
-                key=f"fc_types_{fp}",
+                key=k(f"fc_types_{fp}"),
                 help="Only resolved issues of these types count as finished items.",
             )
         )
     with st.expander("Discovered work (optional risks)"):
         risk_rows = st.data_editor(
-            pd.DataFrame(
-                {
-                    "name": pd.Series(dtype="str"),
-                    "probability": pd.Series(dtype="float"),
-                    "low_items": pd.Series(dtype="Int64"),
-                    "high_items": pd.Series(dtype="Int64"),
-                }
-            ),
+            ui.risks_frame(d.risks),
             num_rows="dynamic",
-            key="fc_risks",
+            key=k("fc_risks"),
             column_config={
                 "name": st.column_config.TextColumn("Risk"),
                 "probability": st.column_config.NumberColumn(
@@ -187,7 +233,7 @@ with st.form("fc_form", border=True):
         )
     st.form_submit_button("Run forecast", type="primary", icon=":material/play_arrow:")
 
-if full is None or loaded is None:
+if full is None or loaded is None or src is None:
     st.stop()
 
 # --- 3. run ------------------------------------------------------------------------------------
@@ -315,13 +361,16 @@ with d1:
         "Download results (CSV)",
         key="fc_download_csv",
     )
+scenario_json = ui.forecast_to_json(ui.scenario_of(loaded, page, src))
 d2.download_button(
-    "Download inputs (JSON)",
-    data=ui.inputs_json(inputs, page, source, page.iterations, page.seed),
-    file_name="delivery-forecast-inputs.json",
+    "Scenario (JSON)",
+    data=scenario_json,
+    file_name="delivery_forecast_scenario.json",
     mime="application/json",
     key="fc_download_json",
     icon=":material/download:",
+    help="Every setting and the throughput history: upload it above (or load it from the "
+    "scenario library) to get back to exactly this forecast.",
 )
 
 with d3:
@@ -335,10 +384,11 @@ with d3:
     )
 library_ui.library_panel(
     "forecast",
-    ui.inputs_json(inputs, page, source, page.iterations, page.seed),
+    scenario_json,
     iterations=page.iterations,
     seed=page.seed,
     options={"source": source},
+    on_load=ui.restore_saved,
     key="fc_lib",
 )
 

@@ -4,6 +4,7 @@ unknown version with a located message."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,15 @@ import pytest
 from tpm_models import scenario_files
 from tpm_models.build_vs_buy import parse_scenario
 from tpm_models.build_vs_buy import simulate as simulate_bvb
+from tpm_models.delivery_forecast import (
+    BacklogRisk,
+    ForecastScenario,
+    ForecastSettings,
+    forecast_from_json,
+    forecast_to_json,
+    read_jira_csv,
+    simulate_forecast,
+)
 from tpm_models.errors import InputError
 from tpm_models.schedule_risk import simulate_schedule
 from tpm_models.schedule_risk.readers import load_schedule, schedule_from_json, schedule_to_json
@@ -69,14 +79,43 @@ def _capacity_json() -> str:
     return load_capacity(SAMPLES / "capacity" / "engineering_org.json").model_dump_json(indent=2)
 
 
+def _forecast_scenario() -> ForecastScenario:
+    issues = read_jira_csv(SAMPLES / "forecast" / "jira-export.csv")
+    history = issues.filter(issue_types=["Story", "Bug"]).history()
+    start = history.last_date + dt.timedelta(days=1)
+    settings = ForecastSettings(
+        period="week",
+        window="Last 180 days",
+        issue_types=("Story", "Bug"),
+        backlog_low=80,
+        backlog_high=150,
+        split_low=1.0,
+        split_high=1.25,
+        focus_percent=80,
+        start_date=start,
+        target_date=start + dt.timedelta(days=60),
+        iterations=5_000,
+        seed=7,
+        risks=(BacklogRisk(name="Audit", probability=0.25, low_items=5, high_items=20),),
+        holidays=(dt.date(2026, 12, 25), dt.date(2027, 1, 1)),
+    )
+    return ForecastScenario(settings, history, "jira-export.csv")
+
+
+def _forecast_json() -> str:
+    return forecast_to_json(_forecast_scenario())
+
+
 #: tool -> (a file the app writes, the tool's reader of JSON text)
 FILES: dict[str, Callable[[], str]] = {
     "schedule": _schedule_json,
+    "forecast": _forecast_json,
     "build-vs-buy": _bvb_json,
     "capacity": _capacity_json,
 }
 READERS: dict[str, Callable[[str], Any]] = {
     "schedule": lambda text: schedule_from_json(text, name="in.json"),
+    "forecast": lambda text: forecast_from_json(text, name="in.json"),
     "build-vs-buy": lambda text: parse_scenario(text, source="in.json"),
     "capacity": lambda text: load_capacity(text.encode(), name="in.json"),
 }
@@ -238,4 +277,92 @@ def test_capacity_round_trip_gives_identical_inputs_and_results() -> None:
     _same(
         simulate_capacity(sc, iterations=2_000, rng=7).summary(),
         simulate_capacity(again, iterations=2_000, rng=7).summary(),
+    )
+
+
+def test_forecast_round_trip_gives_identical_inputs_and_results() -> None:
+    sc = _forecast_scenario()
+    text = forecast_to_json(sc)
+    again = forecast_from_json(text, name="delivery_forecast_scenario.json")
+    assert again == sc
+    assert forecast_to_json(again) == text
+    assert again.inputs() == sc.inputs()
+    payload = json.loads(text)
+    # the engine inputs and run settings are written too (the library and report read them)
+    assert payload["engine_inputs"] == json.loads(sc.inputs().model_dump_json())
+    assert (payload["iterations"], payload["seed"]) == (5_000, 7)
+    assert payload["history"][0] == {
+        "date": sc.history.first_date.isoformat(),
+        "completed": int(sc.history.completed[0]),
+    }
+    assert len(payload["history"]) == sc.history.days
+    _same(
+        simulate_forecast(sc.inputs(), iterations=5_000, rng=7).summary(),
+        simulate_forecast(again.inputs(), iterations=5_000, rng=7).summary(),
+    )
+
+
+def test_forecast_file_is_small_and_one_history_day_per_line() -> None:
+    text = _forecast_json()
+    days = _forecast_scenario().history.days
+    assert text.count('{"date": ') == days
+    assert len(text.encode()) < 60 * days + 5_000
+
+
+def test_forecast_file_problems_are_located() -> None:
+    payload = json.loads(_forecast_json())
+    payload["history"][3]["completed"] = -1
+    payload["history"][5]["date"] = "yesterday"
+    payload["page"]["window"] = "Last week"
+    problems = dict(_problems("forecast", json.dumps(payload)))
+    assert set(problems) == {"history[3].completed", "history[5].date", "page.window"}
+    assert "unknown window 'Last week'" in problems["page.window"]
+
+    payload = json.loads(_forecast_json())
+    payload["history"].append(dict(payload["history"][0]))
+    [(column, message)] = _problems("forecast", json.dumps(payload))
+    assert column == f"history[{len(payload['history']) - 1}].date"
+    assert "appears twice (also history[0])" in message
+
+    payload = json.loads(_forecast_json())
+    payload["page"]["target_date"] = "2020-01-01"
+    assert _problems("forecast", json.dumps(payload)) == [
+        ("page.target_date", "the target date is before the start date")
+    ]
+
+
+def test_forecast_top_level_seed_and_trials_win_over_the_page_copy() -> None:
+    payload = json.loads(_forecast_json())
+    payload["seed"], payload["iterations"] = 99, 1_000
+    sc = forecast_from_json(json.dumps(payload))
+    assert (sc.settings.seed, sc.settings.iterations) == (99, 1_000)
+
+
+def test_a_forecast_saved_without_its_history_is_refused_with_what_to_do() -> None:
+    old = {
+        "tool": "delivery_forecast",
+        "schema_version": 1,
+        "history_file": "jira-export.csv",
+        "page": json.loads(_forecast_scenario().settings.model_dump_json()),
+        "engine_inputs": json.loads(_forecast_scenario().inputs().model_dump_json()),
+    }
+    [(column, message)] = _problems("forecast", json.dumps(old))
+    assert column == "history"
+    assert "upload the history file" in message
+
+
+def test_the_library_keeps_forecast_files_restorable(tmp_path: Path) -> None:
+    from tpm_models.library import Library
+    from tpm_models.report import simulate_tool
+
+    lib = Library(tmp_path / "lib.sqlite3")
+    rec = lib.save_scenario("forecast", "Team", _forecast_json())
+    back = lib.load_scenario(rec.id)
+    assert back == _forecast_json()
+    assert forecast_from_json(back) == _forecast_scenario()
+    # the report and the library's runs simulate the same inputs as the page
+    result = simulate_tool("forecast", back, iterations=2_000, seed=3)
+    _same(
+        result.summary(),
+        simulate_forecast(_forecast_scenario().inputs(), iterations=2_000, rng=3).summary(),
     )

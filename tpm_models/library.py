@@ -145,8 +145,9 @@ def canonical_inputs(tool: str, inputs_json: str | bytes) -> str:
     """Validate ``inputs_json`` with the tool's own scenario reader; return canonical JSON.
 
     Schedule: :func:`~tpm_models.schedule_risk.readers.schedule_from_json`; forecast:
-    :class:`~tpm_models.delivery_forecast.ForecastInputs` (bare, or under ``engine_inputs`` as
-    the forecast page writes it — the wrapper is kept); build vs buy:
+    :func:`~tpm_models.delivery_forecast.forecast_from_json` (the page's scenario file, with
+    its history), or :class:`~tpm_models.delivery_forecast.ForecastInputs` (bare, or under
+    ``engine_inputs`` as older pages wrote it — the wrapper is kept); build vs buy:
     :func:`~tpm_models.build_vs_buy.parse_scenario`; capacity:
     :func:`~tpm_models.team_capacity.validate_scenario`. Raises :class:`InputError`.
 
@@ -179,8 +180,11 @@ def canonical_inputs(tool: str, inputs_json: str | bytes) -> str:
         from tpm_models.team_capacity import validate_scenario
 
         return validate_scenario(payload, source).model_dump_json()
-    from tpm_models.delivery_forecast import ForecastInputs
+    from tpm_models.delivery_forecast import ForecastInputs, forecast_from_json, forecast_to_json
 
+    if "history" in payload or payload.get("tool") == "forecast":
+        # a forecast scenario file (settings + history): the page can restore it
+        return forecast_to_json(forecast_from_json(inputs_json, source))
     wrapped = isinstance(payload.get("engine_inputs"), dict)
     try:
         inputs = ForecastInputs.model_validate(payload["engine_inputs"] if wrapped else payload)

@@ -4,40 +4,38 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
-from tpm_models.calendar import WorkCalendar
 from tpm_models.delivery_forecast import (
     HEADLINE_LEVELS,
-    Backlog,
     BacklogRisk,
     DailyThroughput,
-    ForecastInputs,
     ForecastResult,
+    ForecastScenario,
+    ForecastSettings,
     JiraIssues,
-    period_samples,
+    forecast_from_json,
     read_history,
     simulate_forecast,
 )
+from tpm_models.delivery_forecast import ForecastInputs as ForecastInputs
+from tpm_models.delivery_forecast.scenario import WINDOWS as WINDOWS
+from tpm_models.delivery_forecast.scenario import filtered_history as filtered_history
+from tpm_models.delivery_forecast.scenario import forecast_inputs as forecast_inputs
+from tpm_models.delivery_forecast.scenario import forecast_to_json as forecast_to_json
+from tpm_models.delivery_forecast.scenario import history_of as history_of
+from tpm_models.delivery_forecast.scenario import windowed as windowed
 from tpm_models.errors import InputError, Problem
 
 SAMPLE_PATH = Path(__file__).resolve().parents[1] / "sample_data" / "forecast" / "jira-export.csv"
 SAMPLE_NAME = "jira-export.csv"
 
-WINDOWS: dict[str, int | None] = {
-    "All history": None,
-    "Last 180 days": 180,
-    "Last 90 days": 90,
-    "Last 60 days": 60,
-    "Last 30 days": 30,
-    "Custom date range": None,
-}
 UNITS = {"day": "working days", "week": "weeks"}
 
 
@@ -59,87 +57,8 @@ def load_history(data: bytes, name: str) -> JiraIssues | DailyThroughput:
     return _load(fingerprint(data), name, data)
 
 
-class PageInputs(BaseModel):
-    """What the page's form collects (everything but the history file)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    period: Literal["day", "week"] = "day"
-    window: str = "All history"
-    window_start: dt.date | None = None
-    window_end: dt.date | None = None
-    issue_types: tuple[str, ...] | None = None
-    backlog_low: int = Field(default=120, ge=1, le=1_000_000)
-    backlog_high: int = Field(default=120, ge=1, le=1_000_000)
-    split_low: float = Field(default=1.0, gt=0, le=10)
-    split_high: float = Field(default=1.0, gt=0, le=10)
-    focus_percent: float = Field(default=100.0, gt=0, le=100)
-    start_date: dt.date
-    target_date: dt.date
-    iterations: int = Field(default=10_000, ge=100, le=200_000)
-    seed: int = 1
-    risks: tuple[BacklogRisk, ...] = ()
-    holidays: tuple[dt.date, ...] = ()
-
-    @property
-    def calendar(self) -> WorkCalendar:
-        return WorkCalendar(holidays=self.holidays)
-
-
-def windowed(history: DailyThroughput, page: PageInputs) -> DailyThroughput:
-    """The history inside the chosen window."""
-    if page.window == "Custom date range":
-        return history.window(start=page.window_start, end=page.window_end)
-    last = WINDOWS.get(page.window)
-    return history.window(last_days=last) if last else history
-
-
-def history_of(loaded: JiraIssues | DailyThroughput, page: PageInputs) -> DailyThroughput:
-    """Daily history after the issue-type filter and the window (raises InputError)."""
-    if isinstance(loaded, JiraIssues):
-        issues = loaded
-        if page.issue_types is not None:
-            if not page.issue_types:
-                raise InputError.single("Issue types", "choose at least one issue type")
-            issues = loaded.filter(issue_types=page.issue_types)
-        history = issues.history()
-    else:
-        history = loaded
-    return windowed(history, page)
-
-
-def forecast_inputs(history: DailyThroughput, page: PageInputs) -> ForecastInputs:
-    """Engine inputs from the windowed history and the form (raises InputError)."""
-    problems: list[Problem] = []
-    if page.backlog_high < page.backlog_low:
-        problems.append(Problem("Backlog", "the high count must not be below the low count"))
-    if page.split_high < page.split_low:
-        problems.append(Problem("Split rate", "the high rate must not be below the low rate"))
-    if page.target_date < page.start_date:
-        problems.append(Problem("Target date", "the target date is before the start date"))
-    if problems:
-        raise InputError(problems)
-    try:
-        return ForecastInputs(
-            throughput_per_period=period_samples(history, page.period, page.calendar),
-            period=page.period,
-            start_date=page.start_date,
-            calendar=page.calendar,
-            backlog=Backlog(
-                low_items=page.backlog_low,
-                high_items=page.backlog_high,
-                split_low=page.split_low,
-                split_high=page.split_high,
-            ),
-            risks=page.risks,
-            focus_percent=page.focus_percent,
-            target_date=page.target_date,
-        )
-    except ValidationError as exc:
-        raise InputError(
-            Problem("forecast inputs", e["msg"].removeprefix("Value error, "))
-            for e in exc.errors(include_url=False)
-        ) from None
+#: What the page's form collects (everything but the history file).
+PageInputs = ForecastSettings
 
 
 def risks_from_rows(rows: list[dict[str, Any]]) -> tuple[BacklogRisk, ...]:
@@ -157,7 +76,8 @@ def risks_from_rows(rows: list[dict[str, Any]]) -> tuple[BacklogRisk, ...]:
             risks.append(
                 BacklogRisk(
                     name=str(values["name"] or f"risk {i}"),
-                    probability=float(pct) / 100 if pct is not None else -1,
+                    # rounded so 7 % is 0.07 exactly (a restored scenario gives the same draws)
+                    probability=round(float(pct) / 100, 12) if pct is not None else -1,
                     low_items=int(values["low_items"] or 0),
                     high_items=int(values["high_items"] or 0),
                 )
@@ -304,17 +224,140 @@ def results_frame(result: ForecastResult) -> pd.DataFrame:
     return pd.concat([head, when, many], ignore_index=True)
 
 
-def inputs_json(
-    inputs: ForecastInputs, page: PageInputs, source: str, iterations: int, seed: int
-) -> str:
-    """Everything needed to reproduce the run, as pretty JSON."""
-    payload = {
-        "tool": "delivery_forecast",
-        "schema_version": 1,
-        "history_file": source,
-        "page": json.loads(page.model_dump_json()),
-        "engine_inputs": json.loads(inputs.model_dump_json()),
-        "iterations": iterations,
-        "seed": seed,
-    }
-    return json.dumps(payload, indent=2)
+def risks_frame(risks: tuple[BacklogRisk, ...]) -> pd.DataFrame:
+    """The risks as the page's table shows them (probability in %)."""
+    return pd.DataFrame(
+        {
+            "name": pd.Series([r.name for r in risks], dtype="str"),
+            "probability": pd.Series([r.probability * 100 for r in risks], dtype="float"),
+            "low_items": pd.Series([r.low_items for r in risks], dtype="Int64"),
+            "high_items": pd.Series([r.high_items for r in risks], dtype="Int64"),
+        }
+    )
+
+
+TRIALS = (1_000, 10_000, 50_000, 100_000)
+
+
+def trial_options(iterations: int) -> list[int]:
+    """The trial counts offered (a restored scenario's own count is added if it is not one)."""
+    return sorted({*TRIALS, iterations})
+
+
+def focus_value(settings: ForecastSettings) -> int:
+    return max(5, min(100, round(settings.focus_percent)))
+
+
+def holidays_text(holidays: tuple[dt.date, ...]) -> str:
+    return "\n".join(d.isoformat() for d in holidays)
+
+
+def range_value(settings: ForecastSettings, full: DailyThroughput) -> tuple[dt.date, dt.date]:
+    """The custom window's start and end, inside the history."""
+    lo, hi = full.first_date, full.last_date
+    start = min(max(settings.window_start or lo, lo), hi)
+    end = max(min(settings.window_end or hi, hi), start)
+    return start, end
+
+
+# --- scenario files: upload, library load, restore the form ---------------------------------
+SEEN_UPLOAD_KEY = "fc_seen_upload"
+SAVED_KEY = "fc_saved_scenario"
+FORM_KEY = "fc_form"
+
+
+@dataclass(frozen=True)
+class HistorySource:
+    """Where the page's history comes from: the sample, an uploaded history file, or a
+    scenario file (uploaded or loaded from the library), which carries its own history."""
+
+    name: str
+    kind: Literal["sample", "file", "scenario", "saved"]
+    data: bytes = b""
+    scenario: ForecastScenario | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        if self.scenario is not None:
+            frame = self.scenario.history.to_frame()
+            return fingerprint(frame.to_csv(index=False).encode())
+        return fingerprint(self.data)
+
+
+def is_scenario_file(name: str) -> bool:
+    return name.lower().endswith(".json")
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _read_scenario(digest: str, name: str, _data: bytes) -> ForecastScenario:
+    return forecast_from_json(_data, name)
+
+
+def read_scenario(data: bytes, name: str) -> ForecastScenario:
+    """Read an uploaded forecast scenario file (cached by content hash; raises InputError)."""
+    return _read_scenario(fingerprint(data), name, data)
+
+
+def form_version() -> int:
+    return int(st.session_state.get(f"{FORM_KEY}_version", 0))
+
+
+def widget_key(name: str) -> str:
+    """A form widget's key: new keys after a scenario is restored, so the widgets start from
+    the scenario's values (version 0 keeps the plain keys)."""
+    v = form_version()
+    return name if v == 0 else f"{name}_v{v}"
+
+
+def restored_settings() -> ForecastSettings | None:
+    """The settings of the last restored scenario (the form's starting values)."""
+    s: ForecastSettings | None = st.session_state.get(f"{FORM_KEY}_settings")
+    return s
+
+
+def _restore_form(settings: ForecastSettings) -> None:
+    st.session_state[f"{FORM_KEY}_settings"] = settings
+    st.session_state[f"{FORM_KEY}_version"] = form_version() + 1
+
+
+def restore_saved(name: str, scenario_json: str) -> None:
+    """Scenario-library "Load" callback: the saved scenario (settings and history) replaces
+    the page's history and form until another file is uploaded (raises InputError)."""
+    scenario = forecast_from_json(scenario_json, f"{name}.json")
+    upload = st.session_state.get("fc_upload")
+    st.session_state[SAVED_KEY] = (name, scenario, None if upload is None else upload.file_id)
+    _restore_form(scenario.settings)
+
+
+def history_source(uploaded: Any) -> HistorySource:
+    """The history the page uses now (raises InputError for a bad scenario file).
+
+    A scenario loaded from the library wins until another file is uploaded; an uploaded
+    scenario file restores the form once (its settings become the widgets' values); an
+    uploaded Jira export or ``date,completed`` table keeps the form as it is.
+    """
+    ss = st.session_state
+    upload_id = None if uploaded is None else uploaded.file_id
+    saved = ss.get(SAVED_KEY)
+    if saved is not None:
+        if saved[2] == upload_id:
+            return HistorySource(f"{saved[0]}", "saved", scenario=saved[1])
+        ss.pop(SAVED_KEY, None)
+    if uploaded is None:
+        return HistorySource(SAMPLE_NAME, "sample", sample_bytes())
+    data: bytes = uploaded.getvalue()
+    if not is_scenario_file(uploaded.name):
+        return HistorySource(uploaded.name, "file", data)
+    scenario = read_scenario(data, uploaded.name)
+    if ss.get(SEEN_UPLOAD_KEY) != upload_id:
+        ss[SEEN_UPLOAD_KEY] = upload_id
+        _restore_form(scenario.settings)
+    return HistorySource(uploaded.name, "scenario", data, scenario)
+
+
+def scenario_of(
+    loaded: JiraIssues | DailyThroughput, page: ForecastSettings, source: HistorySource
+) -> ForecastScenario:
+    """The page's state as a scenario (history after the issue-type filter, whole span)."""
+    history_file = source.scenario.history_file if source.scenario is not None else source.name
+    return ForecastScenario(page, filtered_history(loaded, page), history_file)

@@ -286,7 +286,11 @@ def _panel_body(
             _flash(key, f"Could not load “{picked.name}”: {err}", "error")
             return
         assert on_load is not None
-        on_load(picked.name, text)
+        try:
+            on_load(picked.name, text)
+        except InputError as err:  # e.g. a forecast saved before files carried the history
+            _flash(key, f"Could not load “{picked.name}”: {err}", "error")
+            return
         st.session_state[f"{key}_name"] = picked.name
         _flash(key, f"Loaded “{picked.name}”.")
 

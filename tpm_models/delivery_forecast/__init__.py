@@ -2,7 +2,9 @@
 
 * :mod:`~tpm_models.delivery_forecast.throughput` — daily history, window, per-period samples;
 * :mod:`~tpm_models.delivery_forecast.jira` — Jira CSV exports and ``date,completed`` tables;
-* :mod:`~tpm_models.delivery_forecast.forecast` — inputs, the Monte Carlo engine, its result.
+* :mod:`~tpm_models.delivery_forecast.forecast` — inputs, the Monte Carlo engine, its result;
+* :mod:`~tpm_models.delivery_forecast.scenario` — the page's settings and the scenario file
+  (settings + daily history) that restores a forecast.
 """
 
 from tpm_models.delivery_forecast.forecast import (
@@ -28,6 +30,12 @@ from tpm_models.delivery_forecast.jira import (
     read_jira_csv,
     read_throughput_table,
 )
+from tpm_models.delivery_forecast.scenario import (
+    ForecastScenario,
+    ForecastSettings,
+    forecast_from_json,
+    forecast_to_json,
+)
 from tpm_models.delivery_forecast.throughput import DailyThroughput, Period, period_samples
 
 __all__ = [
@@ -38,9 +46,13 @@ __all__ = [
     "DailyThroughput",
     "ForecastInputs",
     "ForecastResult",
+    "ForecastScenario",
+    "ForecastSettings",
     "JiraIssues",
     "Period",
     "ThroughputEstimate",
+    "forecast_from_json",
+    "forecast_to_json",
     "how_many_percentile",
     "parse_holiday_lines",
     "percentile_standard_error",
