@@ -144,10 +144,10 @@ capacity page
             column="tool",
         )
     if detected is not None and detected != tool:
-        how = "" if raw is not None else " (recognised by its keys; it has no `tool` key)"
+        how = "" if raw is not None else " (recognised by its keys: it has no `tool` key)"
         raise InputError.single(
             source,
-            f"this is a {detected} scenario{how}, not a {tool} scenario; "
+            f"this is a {detected} scenario, not a {tool} scenario{how}; "
             f"open it on the {PAGES[detected]} page",
             column="tool",
         )
