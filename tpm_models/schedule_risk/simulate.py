@@ -249,10 +249,11 @@ def _block_uniforms(
 
 @dataclass
 class _Chunk:
-    """Sampled inputs of consecutive blocks, arrays ``(blocks, n_tasks, block size)``."""
+    """Sampled inputs of consecutive blocks (grades block-major, durations task-major)."""
 
-    grades: FloatArray  # the uniforms each base duration was drawn from
+    grades: FloatArray  # the uniforms each base duration was drawn from (blocks, n_tasks, size)
     durations: FloatArray  # effective durations (base + risk impacts, ≥ 0)
+    # in (n_tasks, blocks, size)
     risk_hits: list[list[tuple[int, FloatArray]]]  # per risk: (task, added days (blocks, size))
     risk_occurred: list[npt.NDArray[np.bool_]]  # per risk: (blocks, size)
     base: dict[int, FloatArray]  # base durations (blocks, size) of the tasks risks hit
@@ -271,14 +272,16 @@ def _sample_chunk(plan: _Plan, first_block: int, n_blocks: int) -> _Chunk:
             u[k][rows] = impose_rank_correlation(
                 u[k][rows], plan.corr_matrix, rng=_block_rng(plan.root, _STREAM_CORR, b)
             )
-    d = np.empty_like(u)
+    # durations are task-major (n_tasks, blocks, size): the CPM passes then work on one
+    # contiguous row per task (several times cheaper per numpy call than a strided row)
+    d = np.empty((n_tasks, n_blocks, bs))
     scratch: dict[str, npt.NDArray[np.complex128]] = {}
     for j0, j1, row in plan.pert_groups:
-        plan.pert.sample(u[:, j0:j1, :], d[:, j0:j1, :], row, scratch)
+        plan.pert.sample(u[:, j0:j1, :], d[j0:j1].transpose(1, 0, 2), row, scratch)
     for j, task in enumerate(tasks):
         if task.duration.distribution == "pert" and not task.duration.is_degenerate:
             continue
-        uj, dj = u[:, j, :], d[:, j, :]
+        uj, dj = u[:, j, :], d[j]
         dj[...] = task.duration.ppf(uj)
         if task.duration.distribution == "normal":
             np.maximum(dj, 0.0, out=dj)  # normal estimates can dip below 0
@@ -289,7 +292,7 @@ def _sample_chunk(plan: _Plan, first_block: int, n_blocks: int) -> _Chunk:
         pos = plan.inputs.task_index()
         for risk in plan.inputs.risks:
             for tid in risk.tasks:
-                base.setdefault(pos[tid], d[:, pos[tid], :].copy())
+                base.setdefault(pos[tid], d[pos[tid]].copy())
         draws = np.empty((n_blocks, 2, bs))
         for k, risk in enumerate(plan.inputs.risks):
             keys = plan.lhs_keys_risks[k] if plan.lhs_keys_risks else None
@@ -302,12 +305,12 @@ def _sample_chunk(plan: _Plan, first_block: int, n_blocks: int) -> _Chunk:
             for tid in risk.tasks:
                 j = pos[tid]
                 add = impact.copy() if risk.impact_unit == "days" else impact / 100.0 * base[j]
-                d[:, j, :] += add
+                d[j] += add
                 hits.append((j, add))
             risk_hits.append(hits)
             occurred.append(occ)
         for j in base:
-            np.maximum(d[:, j, :], 0.0, out=d[:, j, :])
+            np.maximum(d[j], 0.0, out=d[j])
     return _Chunk(grades=u, durations=d, risk_hits=risk_hits, risk_occurred=occurred, base=base)
 
 
@@ -339,7 +342,7 @@ def _trial_durations(
     parts = []
     for first, nb in _chunks(plan, 1 << 30):
         d = _sample_chunk(plan, first, nb).durations
-        parts.append(d.transpose(1, 0, 2).reshape(len(inputs.tasks), -1))
+        parts.append(d.reshape(len(inputs.tasks), -1))
     return np.concatenate(parts, axis=1)
 
 
@@ -460,7 +463,7 @@ def _grade_basis(u: FloatArray, phi: FloatArray) -> FloatArray:
     return out
 
 
-def _block_sums(
+def _chunk_sums(
     layout: _Layout,
     u: FloatArray,
     d: FloatArray,
@@ -469,28 +472,41 @@ def _block_sums(
     ls: FloatArray,
     f: FloatArray,
     hist: IntArray,
-) -> _BlockSums:
-    """Statistics of one block, arrays ``(n_tasks, size)`` and ``f`` ``(size,)``; ``ls`` (late
-    starts) is overwritten; the finish histogram counts are added to ``hist``."""
+) -> list[_BlockSums]:
+    """Statistics of each block of a chunk: ``u`` (grades) ``(blocks, n_tasks, size)``, the
+    task-major ``d``, ``es``, ``ef``, ``ls`` ``(n_tasks, blocks, size)`` and ``f``
+    ``(blocks, size)``; ``ls`` (late starts) is overwritten; the finish histogram counts are
+    added to ``hist``. Every float sum runs along one block's trials only, so the sums do not
+    depend on how many blocks a chunk holds."""
+    n_tasks, nb, size = d.shape
     # criticality: total float (LS − ES) within tolerance of 0
     tol = FLOAT_TOLERANCE * np.maximum(1.0, np.abs(f))
     np.subtract(ls, es, out=ls)
-    critical = _count_per_row(ls <= tol)
+    critical = _count_per_row((ls <= tol).reshape(n_tasks * nb, size)).reshape(n_tasks, nb)
     fc = f - layout.finish_shift
-    sums = _BlockSums(
-        size=f.size,
-        critical=critical,
-        sum_df=np.einsum("ij,j->i", d, fc),
-        sum_d=d.sum(axis=1),
-        sum_d2=np.einsum("ij,ij->i", d, d),
-        sum_es=es.sum(axis=1),
-        grade_basis=_grade_basis(u, _spline_basis(f, layout.s_lo, layout.s_width, SPLINE_CELLS)),
-        hist=None,
-    )
+    sum_df = np.einsum("ikj,kj->ik", d, fc)
+    sum_d = d.sum(axis=2)
+    sum_d2 = np.einsum("ikj,ikj->ik", d, d)
+    sum_es = es.sum(axis=2)
+    sums = [
+        _BlockSums(
+            size=size,
+            critical=critical[:, k],
+            sum_df=sum_df[:, k],
+            sum_d=sum_d[:, k],
+            sum_d2=sum_d2[:, k],
+            sum_es=sum_es[:, k],
+            grade_basis=_grade_basis(
+                u[k], _spline_basis(f[k], layout.s_lo, layout.s_width, SPLINE_CELLS)
+            ),
+            hist=None,
+        )
+        for k in range(nb)
+    ]
     # task finish histograms (integer counts); row j's bins start at j·(HIST_BINS + 2)
-    t = np.multiply(ef, layout.h_scale[:, None], out=ls)  # ls is free again
-    t += layout.h_shift_flat[:, None]
-    np.clip(t, layout.h_first[:, None], layout.h_last[:, None], out=t)
+    t = np.multiply(ef, layout.h_scale[:, None, None], out=ls)  # ls is free again
+    t += layout.h_shift_flat[:, None, None]
+    np.clip(t, layout.h_first[:, None, None], layout.h_last[:, None, None], out=t)
     hist += np.bincount(t.astype(np.intp).ravel(), minlength=hist.size).reshape(hist.shape)
     return sums
 
@@ -751,18 +767,14 @@ def _run_chunk(
     es = np.empty_like(d)
     ef = np.empty_like(d)
     ls = np.empty_like(d)
-    d_t, es_t, ef_t = d.transpose(1, 0, 2), es.transpose(1, 0, 2), ef.transpose(1, 0, 2)
-    forward_pass(net, d_t, es_t, ef_t)
-    f = ef.max(axis=1)  # (blocks, size)
-    backward_pass(net, d_t, f, ls.transpose(1, 0, 2))
+    forward_pass(net, d, es, ef)
+    f = ef.max(axis=0)  # (blocks, size)
+    backward_pass(net, d, f, ls)
     if layout is None:
-        layout = _Layout.from_block(ef[0], f[0], finish_shift)
+        layout = _Layout.from_block(ef[:, 0], f[0], finish_shift)
     delays = _risk_delays(net, chunk, es, ef, f, risk_rows)
     hist = np.zeros((net.n_tasks, HIST_BINS + 2), dtype=np.int64)
-    sums = [
-        _block_sums(layout, chunk.grades[k], d[k], es[k], ef[k], ls[k], f[k], hist)
-        for k in range(nb)
-    ]
+    sums = _chunk_sums(layout, chunk.grades, d, es, ef, ls, f, hist)
     sums[-1].hist = hist
     n_risks = len(chunk.risk_occurred)
     occurred = np.array(
@@ -793,7 +805,6 @@ def _risk_delays(
         return delays
     d = chunk.durations
     d2, es2, ef2 = d.copy(), es.copy(), ef.copy()
-    d2_t, es2_t, ef2_t = d2.transpose(1, 0, 2), es2.transpose(1, 0, 2), ef2.transpose(1, 0, 2)
     for k, hits in enumerate(chunk.risk_hits):
         for j, _ in hits:
             row = chunk.base[j].copy()
@@ -802,12 +813,12 @@ def _risk_delays(
                     if kk != k and jj == j:
                         row += add
             np.maximum(row, 0.0, out=row)
-            d2[:, j, :] = row
+            d2[j] = row
         rows = risk_rows[k]
-        forward_pass(net, d2_t, es2_t, ef2_t, rows)
-        delays[k] = f - ef2.max(axis=1)
-        es2[:, rows, :] = es[:, rows, :]
-        ef2[:, rows, :] = ef[:, rows, :]
+        forward_pass(net, d2, es2, ef2, rows)
+        delays[k] = f - ef2.max(axis=0)
+        es2[rows] = es[rows]
+        ef2[rows] = ef[rows]
         for j, _ in hits:
-            d2[:, j, :] = d[:, j, :]
+            d2[j] = d[j]
     return delays
