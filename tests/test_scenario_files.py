@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tpm_models import scenario_files
 from tpm_models.build_vs_buy import parse_scenario
@@ -366,3 +368,47 @@ def test_the_library_keeps_forecast_files_restorable(tmp_path: Path) -> None:
         result.summary(),
         simulate_forecast(_forecast_scenario().inputs(), iterations=2_000, rng=3).summary(),
     )
+
+
+def test_a_history_spanning_centuries_is_refused_before_it_is_built() -> None:
+    payload = json.loads(_forecast_json())
+    payload["history"] = [
+        {"date": "1900-01-01", "completed": 1},
+        {"date": "9999-12-31", "completed": 1},
+    ]
+    [(column, message)] = _problems("forecast", json.dumps(payload))
+    assert column == "history"
+    assert "at most 36600 days fit a scenario" in message
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=12,
+)
+_KEYS = ["schema_version", "tool", "page", "history", "engine_inputs", "seed", "iterations"]
+
+
+@settings(max_examples=150)
+@given(
+    edits=st.dictionaries(st.sampled_from(_KEYS), _JSON, max_size=3),
+    drop=st.lists(st.sampled_from(_KEYS), max_size=2),
+)
+def test_a_mangled_forecast_file_only_ever_raises_located_input_errors(
+    edits: dict[str, Any], drop: list[str]
+) -> None:
+    payload = {**json.loads(_FORECAST_TEXT), **edits}
+    for key in drop:
+        payload.pop(key, None)
+    for tool in FILES:
+        problems = None
+        try:
+            READERS[tool](json.dumps(payload))
+        except InputError as err:  # anything else (a crash) fails the test
+            problems = err.problems
+        if problems is not None:
+            assert problems
+            assert all(p.source == "in.json" for p in problems)
+
+
+_FORECAST_TEXT = _forecast_json()

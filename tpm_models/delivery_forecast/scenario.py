@@ -321,15 +321,17 @@ def forecast_from_json(text: str | bytes, name: str = "scenario.json") -> Foreca
         seen.setdefault(day.date, i)
     if problems:
         raise InputError(problems)
+    span = (max(seen) - min(seen)).days + 1
+    if span > MAX_HISTORY_DAYS:  # checked before the daily series is built
+        raise InputError.single(
+            name,
+            f"the history spans {span} days ({min(seen)} to {max(seen)}); at most "
+            f"{MAX_HISTORY_DAYS} days fit a scenario",
+            column="history",
+        )
     history = DailyThroughput.from_counts(
         [d.date for d in raw.history], [d.completed for d in raw.history]
     )
-    if history.days > MAX_HISTORY_DAYS:
-        raise InputError.single(
-            name,
-            f"the history spans {history.days} days; at most {MAX_HISTORY_DAYS} fit a scenario",
-            column="history",
-        )
     scenario = ForecastScenario(raw.page, history, raw.history_file)
     try:
         scenario.inputs()
