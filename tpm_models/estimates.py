@@ -303,8 +303,9 @@ def _pert_table(lam: float, r: float) -> FloatArray:
     return table
 
 
+@lru_cache(maxsize=2)  # the main and the tail tables of one shape are built one after the other
 def _pert_fine_cdf(lam: float, r: float) -> tuple[FloatArray, FloatArray]:
-    """The standard PERT CDF on the end-clustered fine grid: ``(x, cdf)``."""
+    """The standard PERT CDF on the end-clustered fine grid: ``(x, cdf)`` (read-only)."""
     alpha, beta = 1.0 + lam * r, 1.0 + lam * (1.0 - r)
     x, log_x, log_1mx, log_dx = _fine_grid()
     log_g = (alpha - 1.0) * log_x + (beta - 1.0) * log_1mx + log_dx
@@ -314,6 +315,7 @@ def _pert_fine_cdf(lam: float, r: float) -> tuple[FloatArray, FloatArray]:
     cdf[0] = 0.0
     np.cumsum(g[1:] + g[:-1], out=cdf[1:])
     cdf /= cdf[-1]
+    cdf.setflags(write=False)
     return x, cdf
 
 

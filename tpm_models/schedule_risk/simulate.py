@@ -372,16 +372,6 @@ def _spline_cells(
     return c, w
 
 
-def _spline_basis(x: FloatArray, lo: float, width: float, cells: int) -> FloatArray:
-    """Dense design matrix ``(len(x), cells + 3)`` of :func:`_spline_cells`."""
-    c, w = _spline_cells(x, lo, width, cells)
-    phi = np.zeros((x.size, cells + 3))
-    rows = np.arange(x.size)
-    for o in range(4):
-        phi[rows, c + o] = w[:, o]
-    return phi
-
-
 @dataclass(frozen=True)
 class _Layout:
     """Histogram and spline ranges, fixed from the first block (so chunk-independent)."""
@@ -453,13 +443,23 @@ def _count_per_row(mask: npt.NDArray[np.bool_]) -> IntArray:
     return out
 
 
-def _grade_basis(u: FloatArray, phi: FloatArray) -> FloatArray:
-    """``u @ phi`` for the Spearman sums, in row groups small enough that BLAS stays
+def _grade_basis(u: FloatArray, f: FloatArray, layout: _Layout) -> FloatArray:
+    """``u @ φ(f)`` for the Spearman sums (``φ``: the finish-spline design matrix). Only the
+    basis functions that are non-zero somewhere in the block take part (the others give
+    exact zeros), and the product runs in row groups small enough that BLAS stays
     single-threaded (its threads only spin against ours on products this small)."""
-    out = np.empty((u.shape[0], phi.shape[1]))
+    c, w = _spline_cells(f, layout.s_lo, layout.s_width, SPLINE_CELLS)
+    first, stop = int(c.min()), int(c.max()) + 4
+    phi = np.zeros((f.size, stop - first))
+    rows = np.arange(f.size)
+    for o in range(4):
+        phi[rows, c - first + o] = w[:, o]
+    out = np.zeros((u.shape[0], SPLINE_CELLS + 3))
+    part = np.empty((u.shape[0], stop - first))
     step = max(1, _BLAS_SERIAL_MNK // (phi.shape[0] * phi.shape[1]))
     for r in range(0, u.shape[0], step):
-        np.matmul(u[r : r + step], phi, out=out[r : r + step])
+        np.matmul(u[r : r + step], phi, out=part[r : r + step])
+    out[:, first:stop] = part
     return out
 
 
@@ -496,9 +496,7 @@ def _chunk_sums(
             sum_d=sum_d[:, k],
             sum_d2=sum_d2[:, k],
             sum_es=sum_es[:, k],
-            grade_basis=_grade_basis(
-                u[k], _spline_basis(f[k], layout.s_lo, layout.s_width, SPLINE_CELLS)
-            ),
+            grade_basis=_grade_basis(u[k], f[k], layout),
             hist=None,
         )
         for k in range(nb)
