@@ -352,7 +352,10 @@ def _fine_grid() -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
 def _pert_cells(lam: float, r: float) -> npt.NDArray[np.complex128]:
     """The table as interpolation cells ``a_k + i·s_k`` with value ``a_k + s_k·(u·K)`` on
     cell ``k = ⌊u·K⌋``; cell K (u = 1) is the constant 1 (read-only)."""
-    table = _pert_table(lam, r)
+    return _cells_of(_pert_table(lam, r))
+
+
+def _cells_of(table: FloatArray) -> npt.NDArray[np.complex128]:
     slope = np.diff(table)
     cells = np.empty(_TABLE_STEPS + 1, dtype=np.complex128)
     cells.real[:-1] = table[:-1] - np.arange(_TABLE_STEPS) * slope
@@ -446,11 +449,14 @@ class PertRows:
         self.x_low = np.empty((n, _TAIL_STEPS + 1))
         self.x_high = np.empty((n, _TAIL_STEPS + 1))
         for k, e in enumerate(estimates):
+            # the per-shape caches are bypassed (the stack is the only copy kept): same
+            # operations as pert_cells and _pert_tail_tables
             lo, span = e.low, e.high - e.low
-            self.cells[k] = pert_cells(e)
-            _, self.x_low[k], self.x_high[k] = _pert_tail_tables(
-                e.pert_lambda, round((e.likely - lo) / span, 12)
-            )
+            lam, r = e.pert_lambda, round((e.likely - lo) / span, 12)
+            cells = _cells_of(_pert_table.__wrapped__(lam, r)) * (e.high - e.low)
+            cells.real += lo
+            self.cells[k] = cells
+            _, self.x_low[k], self.x_high[k] = _pert_tail_tables.__wrapped__(lam, r)
             self.lo[k], self.span[k] = lo, span
         self._flat_cells = self.cells.reshape(-1)
         self._offsets = np.arange(n, dtype=np.intp) * (_TABLE_STEPS + 1) + _TAIL_CELLS
@@ -505,3 +511,10 @@ class PertRows:
         y1 = np.where(upper, tables[1][flat + 1], tables[0][flat + 1])
         xt = (y1 - y0) / step * (ut - (origin + j * step)) + y0
         out[where] = self.lo[rows] + self.span[rows] * xt
+
+
+@lru_cache(maxsize=2)
+def pert_rows(estimates: tuple[Estimate, ...]) -> PertRows:
+    """:class:`PertRows` of these estimates, kept for the next run of the same estimates
+    (read-only; safe to share between threads)."""
+    return PertRows(estimates)

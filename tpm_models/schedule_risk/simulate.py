@@ -55,6 +55,7 @@ from tpm_models.estimates import (
     RNGLike,
     SamplingMethod,
     as_generator,
+    pert_rows,
 )
 from tpm_models.schedule_risk.cpm import (
     FLOAT_TOLERANCE,
@@ -224,7 +225,7 @@ def _make_plan(
         )
         if lhs
         else (),
-        pert=PertRows([inputs.tasks[j].duration for j in pert_tasks]),
+        pert=pert_rows(tuple(inputs.tasks[j].duration for j in pert_tasks)),
         pert_groups=tuple(groups),
         deterministic=det,
     )
@@ -475,9 +476,9 @@ def _chunk_sums(
 ) -> list[_BlockSums]:
     """Statistics of each block of a chunk: ``u`` (grades) ``(blocks, n_tasks, size)``, the
     task-major ``d``, ``es``, ``ef``, ``ls`` ``(n_tasks, blocks, size)`` and ``f``
-    ``(blocks, size)``; ``ls`` (late starts) is overwritten; the finish histogram counts are
-    added to ``hist``. Every float sum runs along one block's trials only, so the sums do not
-    depend on how many blocks a chunk holds."""
+    ``(blocks, size)``; ``ls`` (late starts) and ``es`` are overwritten; the finish
+    histogram counts are added to ``hist``. Every float sum runs along one block's trials
+    only, so the sums do not depend on how many blocks a chunk holds."""
     n_tasks, nb, size = d.shape
     # criticality: total float (LS − ES) within tolerance of 0
     tol = FLOAT_TOLERANCE * np.maximum(1.0, np.abs(f))
@@ -504,8 +505,11 @@ def _chunk_sums(
     # task finish histograms (integer counts); row j's bins start at j·(HIST_BINS + 2)
     t = np.multiply(ef, layout.h_scale[:, None, None], out=ls)  # ls is free again
     t += layout.h_shift_flat[:, None, None]
-    np.clip(t, layout.h_first[:, None, None], layout.h_last[:, None, None], out=t)
-    hist += np.bincount(t.astype(np.intp).ravel(), minlength=hist.size).reshape(hist.shape)
+    bins = es.view(np.intp)  # es is free too: the clipped bins are cast (truncated) into it
+    np.clip(
+        t, layout.h_first[:, None, None], layout.h_last[:, None, None], out=bins, casting="unsafe"
+    )
+    hist += np.bincount(bins.ravel(), minlength=hist.size).reshape(hist.shape)
     return sums
 
 
