@@ -505,10 +505,9 @@ def _chunk_sums(
     # task finish histograms (integer counts); row j's bins start at j·(HIST_BINS + 2)
     t = np.multiply(ef, layout.h_scale[:, None, None], out=ls)  # ls is free again
     t += layout.h_shift_flat[:, None, None]
-    bins = es.view(np.intp)  # es is free too: the clipped bins are cast (truncated) into it
-    np.clip(
-        t, layout.h_first[:, None, None], layout.h_last[:, None, None], out=bins, casting="unsafe"
-    )
+    np.clip(t, layout.h_first[:, None, None], layout.h_last[:, None, None], out=t)
+    bins = es.view(np.intp)  # es is free too: the bins are cast (truncated) into it
+    np.copyto(bins, t, casting="unsafe")
     hist += np.bincount(bins.ravel(), minlength=hist.size).reshape(hist.shape)
     return sums
 
