@@ -13,9 +13,14 @@ How a run is organised
   input ``j`` is ``π_j(t)`` for a keyed pseudo-random permutation ``π_j`` of ``0 … n−1``
   (a 4-round Feistel network, multiplicative-hash rounds, cycle walking). It is computed per
   block, never stored, so memory stays bounded whatever the trial count.
-* Working arrays are laid out block-major, ``(blocks, n_tasks, BLOCK_TRIALS)``, so each block's
-  uniforms are drawn straight into place and every statistic is reduced block by block in the
-  same order whatever the chunking (bit-identical results for a seed).
+* The uniforms of a chunk are laid out block-major, ``(blocks, n_tasks, BLOCK_TRIALS)``, so
+  each block's uniforms are drawn straight into place; durations and the CPM dates are
+  task-major, ``(n_tasks, blocks, BLOCK_TRIALS)``, so each CPM step works on one contiguous row.
+  Every statistic is reduced block by block (along one block's trials) in the same order
+  whatever the chunking (bit-identical results for a seed).
+* PERT durations are sampled a few tasks at a time from their stacked inverse-CDF tables
+  (:class:`~tpm_models.estimates.PertRows`), element for element the same as
+  :func:`~tpm_models.estimates.pert_row`.
 * Memory is bounded by the chunk (a few arrays of ``n_tasks × chunk_size``) plus the project
   finish of every trial (8 bytes per trial). Per-task statistics are accumulated per block:
   criticality counts, duration moments, a finish-time histogram per task (256 bins laid out
