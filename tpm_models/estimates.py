@@ -443,22 +443,26 @@ class PertRows:
 
     def __init__(self, estimates: Sequence[Estimate]) -> None:
         n = len(estimates)
-        self.cells = np.empty((n, _TABLE_STEPS + 1), dtype=np.complex128)
+        # one table per row and one tail table per distinct shape; the per-shape caches are
+        # bypassed (these stacks are the only copies kept): the same operations as pert_cells
+        # and _pert_tail_tables
+        shapes: dict[tuple[float, float], int] = {}
+        self.tail_row = np.empty(n, dtype=np.intp)
         self.lo = np.empty(n)
         self.span = np.empty(n)
-        self.x_low = np.empty((n, _TAIL_STEPS + 1))
-        self.x_high = np.empty((n, _TAIL_STEPS + 1))
+        self.cells = np.empty((n, _TABLE_STEPS + 1), dtype=np.complex128)
         for k, e in enumerate(estimates):
-            # the per-shape caches are bypassed (the stack is the only copy kept): same
-            # operations as pert_cells and _pert_tail_tables
             lo, span = e.low, e.high - e.low
-            lam, r = e.pert_lambda, round((e.likely - lo) / span, 12)
-            cells = _cells_of(_pert_table.__wrapped__(lam, r)) * (e.high - e.low)
+            shape = (e.pert_lambda, round((e.likely - lo) / span, 12))
+            self.tail_row[k] = shapes.setdefault(shape, len(shapes))
+            self.lo[k], self.span[k] = lo, span
+            cells = _cells_of(_pert_table.__wrapped__(*shape)) * (e.high - e.low)
             cells.real += lo
             self.cells[k] = cells
-            _, self.x_low[k], self.x_high[k] = _pert_tail_tables.__wrapped__(lam, r)
-            self.lo[k], self.span[k] = lo, span
-        self._flat_cells = self.cells.reshape(-1)
+        self.x_low = np.empty((len(shapes), _TAIL_STEPS + 1))
+        self.x_high = np.empty((len(shapes), _TAIL_STEPS + 1))
+        for shape, row in shapes.items():
+            _, self.x_low[row], self.x_high[row] = _pert_tail_tables.__wrapped__(*shape)
         self._offsets = np.arange(n, dtype=np.intp) * (_TABLE_STEPS + 1) + _TAIL_CELLS
 
     def sample(
@@ -505,7 +509,7 @@ class PertRows:
         dq = ut - origin
         step = _TAIL_CELLS / _TABLE_STEPS / _TAIL_STEPS
         j = np.minimum((dq * (1.0 / step)).astype(np.intp), _TAIL_STEPS - 1)
-        flat = rows * (_TAIL_STEPS + 1) + j
+        flat = self.tail_row[rows] * (_TAIL_STEPS + 1) + j
         tables = self.x_low.reshape(-1), self.x_high.reshape(-1)
         y0 = np.where(upper, tables[1][flat], tables[0][flat])
         y1 = np.where(upper, tables[1][flat + 1], tables[0][flat + 1])
