@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import cast
 
 import altair as alt
 import pandas as pd
 
-from tpm_models.charts.style import HEIGHT, PALETTE, RULE_COLOURS, WIDTH, titled
+from tpm_models.charts.style import HEIGHT, PALETTE, WIDTH, percentile_rules, rule_colour, titled
 
 __all__ = [
     "how_many_chart",
@@ -26,46 +27,8 @@ __all__ = [
 _UNIT = {"day": "working day", "week": "week"}
 
 
-def _merge_markers(markers: Sequence[tuple[str, object]]) -> list[tuple[str, object]]:
-    """Join labels that fall on the same x (``P85/P95``) so they do not print over each other."""
-    merged: dict[object, list[str]] = {}
-    for label, x in markers:
-        merged.setdefault(x, []).append(label)
-    return [("/".join(labels), x) for x, labels in merged.items()]
-
-
-def _titled_lines(chart: alt.LayerChart, title: str, lines: list[str]) -> alt.LayerChart:
-    """House-style title with a subtitle of several lines (``charts.style.titled`` takes one)."""
-    params = alt.TitleParams(
-        title, subtitle=lines, anchor="start", fontSize=15, subtitleFontSize=12
-    )
-    return chart.properties(title=params)
-
-
-def _rules(markers: Sequence[tuple[str, object]], x_type: str) -> alt.LayerChart:
-    """Dashed vertical rules with labels staggered down the chart so close ones stay legible."""
-    merged = _merge_markers(markers)
-    df = pd.DataFrame(
-        {
-            "label": [m[0] for m in merged],
-            "x": [m[1] for m in merged],
-            "y": [12 + 16 * (i % 3) for i in range(len(merged))],
-        }
-    )
-    df["colour"] = df["label"].map(lambda s: RULE_COLOURS.get(s.split("/")[0], "#555555"))
-    base = alt.Chart(df)
-    rules = base.mark_rule(strokeDash=[6, 3], strokeWidth=2).encode(
-        x=alt.X(f"x:{x_type}"),
-        color=alt.Color("colour:N", scale=None),
-        tooltip=[alt.Tooltip("label:N", title="Marker"), alt.Tooltip(f"x:{x_type}", title="At")],
-    )
-    text = base.mark_text(align="left", dx=4, baseline="middle", fontWeight="bold").encode(
-        x=alt.X(f"x:{x_type}"),
-        y=alt.Y("y:Q", scale=None),
-        text="label:N",
-        color=alt.Color("colour:N", scale=None),
-    )
-    return alt.LayerChart(layer=[rules, text])
+def _titled(chart: alt.LayerChart, title: str, lines: list[str]) -> alt.LayerChart:
+    return cast(alt.LayerChart, titled(chart, title, lines))
 
 
 def throughput_run_chart(per_period: pd.DataFrame, period: str = "day") -> alt.LayerChart:
@@ -109,7 +72,7 @@ def throughput_run_chart(per_period: pd.DataFrame, period: str = "day") -> alt.L
         .encode(y="mean:Q", tooltip=[alt.Tooltip("label:N", title="Mean")])
     )
     chart = alt.LayerChart(layer=[bars, rule]).properties(width=WIDTH, height=HEIGHT)
-    return _titled_lines(
+    return _titled(
         chart,
         f"Throughput per {unit}",
         [
@@ -193,13 +156,13 @@ def when_chart(
     marks = [(label, pd.Timestamp(d)) for label, d in markers]
     if deadline is not None:
         marks.append((deadline_label, pd.Timestamp(deadline)))
-    rules = _rules(marks, "T")
+    rules = percentile_rules(marks, "temporal")
     chart = (
         alt.layer(bars, line, rules)
         .resolve_scale(y="independent")
         .properties(width=WIDTH, height=HEIGHT)
     )
-    return _titled_lines(
+    return _titled(
         chart,
         f"When will {items_label} be done?",
         [
@@ -248,14 +211,14 @@ def how_many_chart(
     marks: list[tuple[str, object]] = list(markers)
     if backlog_items is not None:
         marks.append((f"Backlog {backlog_items}", backlog_items))
-    rules = _rules(marks, "Q")
+    rules = percentile_rules(marks, "quantitative")
     chart = (
         alt.layer(bars, line, rules)
         .resolve_scale(y="independent")
         .properties(width=WIDTH, height=HEIGHT)
     )
     when = f" by {target:%a %d %b %Y}" if target else ""
-    return _titled_lines(
+    return _titled(
         chart,
         f"How many items{when}?",
         [
@@ -287,7 +250,7 @@ def how_many_fan_chart(
         Marked with a horizontal rule (the fan itself is not capped by the backlog).
     """
     data = fan[fan["level"].isin(list(levels))][["date", "level", "items"]]
-    colours = [RULE_COLOURS.get(lv, "#555555") for lv in levels]
+    colours = [rule_colour(lv) for lv in levels]
     lines = (
         alt.Chart(data)
         .mark_line(strokeWidth=2.5, interpolate="step-after")
@@ -321,9 +284,9 @@ def how_many_fan_chart(
             .encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title="Marker")])
         )
     if target is not None:
-        layers.append(_rules([("Target", pd.Timestamp(target))], "T"))
+        layers.append(percentile_rules([("Target", pd.Timestamp(target))], "temporal"))
     chart = alt.LayerChart(layer=layers).properties(width=WIDTH, height=HEIGHT)
-    return _titled_lines(
+    return _titled(
         chart,
         "How many items by each date?",
         [

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import altair as alt
 import pandas as pd
 
-__all__ = ["PALETTE", "WIDTH", "percentile_rules", "titled"]
+__all__ = ["PALETTE", "WIDTH", "percentile_rules", "rule_colour", "titled"]
 
 WIDTH = "container"
 HEIGHT = 320
@@ -33,22 +34,51 @@ def titled(
     return chart.properties(title=params)
 
 
+def _merge_markers(markers: Sequence[tuple[str, object]]) -> list[tuple[str, object]]:
+    """Join labels that fall on the same x (``P85/P95``) so they do not print over each other."""
+    merged: dict[object, list[str]] = {}
+    for label, x in markers:
+        merged.setdefault(x, []).append(label)
+    return [("/".join(labels), x) for x, labels in merged.items()]
+
+
+def rule_colour(label: str) -> str:
+    """House colour of a marker by its first word (``"P80 · 2 Jun"``, ``"P85/P95"`` -> P80, P85)."""
+    return RULE_COLOURS.get(re.split(r"[ /·]", label, maxsplit=1)[0], "#555555")
+
+
 def percentile_rules(
     markers: Sequence[tuple[str, object]], x_field_type: str = "quantitative"
 ) -> alt.LayerChart:
-    """Vertical dashed rules with text labels, e.g. ``[("P50", 42.0), ("Deadline", 45)]``."""
-    df = pd.DataFrame({"label": [m[0] for m in markers], "x": [m[1] for m in markers]})
-    df["colour"] = df["label"].map(lambda s: RULE_COLOURS.get(s.split(" ")[0], "#555555"))
+    """Vertical dashed rules with labels, e.g. ``[("P50", 42.0), ("Deadline", 45)]``.
+
+    Markers at the same x share one rule and one label (``P85/P95``); labels are staggered down
+    the chart in three rows so close ones stay legible.
+
+    Examples
+    --------
+    >>> len(percentile_rules([("P50", 1.0), ("P80", 2.0)]).to_dict()["layer"])
+    2
+    """
+    merged = _merge_markers(markers)
+    df = pd.DataFrame(
+        {
+            "label": [m[0] for m in merged],
+            "x": [m[1] for m in merged],
+            "y": [12 + 16 * (i % 3) for i in range(len(merged))],
+        }
+    )
+    df["colour"] = df["label"].map(rule_colour)
     t = "T" if x_field_type == "temporal" else "Q"
     base = alt.Chart(df)
     rules = base.mark_rule(strokeDash=[6, 3], strokeWidth=2).encode(
         x=alt.X(f"x:{t}"),
         color=alt.Color("colour:N", scale=None),
-        tooltip=[alt.Tooltip("label:N"), alt.Tooltip(f"x:{t}")],
+        tooltip=[alt.Tooltip("label:N", title="Marker"), alt.Tooltip(f"x:{t}", title="At")],
     )
-    text = base.mark_text(align="left", dx=4, dy=-4, baseline="bottom", fontWeight="bold").encode(
+    text = base.mark_text(align="left", dx=4, baseline="middle", fontWeight="bold").encode(
         x=alt.X(f"x:{t}"),
-        y=alt.value(12),
+        y=alt.Y("y:Q", scale=None),
         text="label:N",
         color=alt.Color("colour:N", scale=None),
     )
