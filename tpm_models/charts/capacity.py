@@ -106,7 +106,7 @@ def prob_meets_chart(
     True
     """
     data = _with_dates(monthly[["role", "month", "prob_meets_demand"]])
-    data["series"] = data["role"].where(data["role"] != "Total", "All roles (every role met)")
+    data["series"] = data["role"].where(data["role"] != TOTAL, "All roles (every role met)")
     roles = list(dict.fromkeys(data["series"]))
     lines = (
         alt.Chart(data)
@@ -126,7 +126,7 @@ def prob_meets_chart(
                 scale=alt.Scale(domain=roles, range=[*PALETTE[1 : len(roles)], "#000000"]),
                 legend=alt.Legend(orient="top"),
             ),
-            strokeWidth=alt.condition(alt.datum.role == "Total", alt.value(3.5), alt.value(1.5)),
+            strokeWidth=alt.condition(alt.datum.role == TOTAL, alt.value(3.5), alt.value(1.5)),
             tooltip=[
                 alt.Tooltip("date:T", title="Month", format="%b %Y"),
                 alt.Tooltip("series:N", title="Role"),
@@ -173,7 +173,7 @@ def headcount_chart(monthly: pd.DataFrame) -> alt.Chart:
     >>> isinstance(headcount_chart(df), alt.Chart)
     True
     """
-    data = _with_dates(monthly[monthly["role"] != "Total"][["role", "month", "headcount_mean"]])
+    data = _with_dates(monthly[monthly["role"] != TOTAL][["role", "month", "headcount_mean"]])
     roles = list(dict.fromkeys(data["role"]))
     chart = (
         alt.Chart(data)
@@ -204,7 +204,7 @@ def headcount_chart(monthly: pd.DataFrame) -> alt.Chart:
     )
 
 
-def cumulative_chart(monthly: pd.DataFrame, role: str = "Total") -> alt.LayerChart:
+def cumulative_chart(monthly: pd.DataFrame, role: str = TOTAL) -> alt.LayerChart:
     """Cumulative capacity (P10–P90 band, P50) against cumulative demand, in FTE-months.
 
     Examples
